@@ -53,6 +53,9 @@ internal static class MqttPropertyRules
         1UL << (int)MqttPropertyId.AuthenticationMethod | 1UL << (int)MqttPropertyId.AuthenticationData | ReasonAndUser,
     ];
 
+    // Field names for error messages, made once: naming the property must not allocate on the success path.
+    private static readonly string[] Names = Enumerable.Range(0, 64).Select(i => ((MqttPropertyId)i).ToString()).ToArray();
+
     /// <summary>The data type of <paramref name="id"/>, or <see cref="MqttPropertyType.Unknown"/>.</summary>
     public static MqttPropertyType TypeOf(MqttPropertyId id) => id switch
     {
@@ -141,7 +144,7 @@ internal static class MqttPropertyRules
             default:
                 if (property.Type == MqttPropertyType.Utf8String)
                 {
-                    MqttUtf8.Validate(property.Data, property.Id.ToString());
+                    MqttUtf8.Validate(property.Data, Names[(int)property.Id]);
                 }
 
                 break;
