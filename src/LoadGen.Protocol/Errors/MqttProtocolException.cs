@@ -42,6 +42,41 @@ public sealed class MqttProtocolException : Exception
         throw new MqttProtocolException(reasonCode, violation, message);
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void ReservedFlags(int firstByte)
+    {
+        var type = (MqttPacketType)(firstByte >> 4);
+        int required = type is MqttPacketType.PubRel or MqttPacketType.Subscribe or MqttPacketType.Unsubscribe ? 2 : 0;
+        throw new MqttProtocolException(MqttReasonCode.MalformedPacket, MqttViolation.ReservedFlags,
+            $"{type} has fixed-header flags 0x{firstByte & 0x0F:X}; the specification requires 0x{required:X}.");
+    }
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void PacketTooLarge(long size, int maximum) =>
+        throw new MqttProtocolException(MqttReasonCode.PacketTooLarge, MqttViolation.PacketTooLarge,
+            $"The packet is {size} bytes, over the maximum packet size of {maximum}.");
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void ZeroPacketIdentifier(MqttPacketType type) =>
+        throw new MqttProtocolException(MqttReasonCode.ProtocolError, MqttViolation.ZeroPacketIdentifier,
+            $"{type} has packet identifier 0.");
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void TrailingBytes(MqttPacketType type, long remaining) =>
+        throw new MqttProtocolException(MqttReasonCode.MalformedPacket, MqttViolation.TrailingBytes,
+            $"{type} has {remaining} byte(s) after its last field.");
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void InvalidReasonCode(byte code, MqttPacketType type) =>
+        throw new MqttProtocolException(MqttReasonCode.MalformedPacket, MqttViolation.InvalidReasonCode,
+            $"{type} carries reason code 0x{code:X2}, which the specification does not list for it.");
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void InvalidString(MqttViolation violation, string field) =>
+        throw new MqttProtocolException(MqttReasonCode.MalformedPacket, violation, violation == MqttViolation.NullCharacter
+            ? $"The {field} contains U+0000."
+            : $"The {field} is not well-formed UTF-8.");
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     internal static void Truncated(string field) =>
         throw new MqttProtocolException(MqttReasonCode.MalformedPacket, MqttViolation.Truncated,
             $"The packet ends inside its {field}.");

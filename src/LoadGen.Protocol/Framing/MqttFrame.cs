@@ -8,13 +8,28 @@ namespace LoadGen.Protocol;
 /// </summary>
 public readonly struct MqttFrame
 {
+    // When the packet lies inside one array (a pooled pipe segment or a byte[]), the frame keeps (array, offset) and
+    // builds Body on demand: constructing a sequence from an array is far cheaper than ReadOnlySequence.Slice.
+    private readonly byte[]? _array;
+    private readonly int _bodyOffset;
+    private readonly ReadOnlySequence<byte> _body;
+
     // Only the scanner makes frames, so decoders can rely on the fixed-header checks it has already done.
     internal MqttFrame(byte firstByte, int remainingLength, int headerLength, ReadOnlySequence<byte> body)
     {
         FirstByte = firstByte;
         RemainingLength = remainingLength;
         HeaderLength = headerLength;
-        Body = body;
+        _body = body;
+    }
+
+    internal MqttFrame(byte firstByte, int remainingLength, int headerLength, byte[] array, int bodyOffset)
+    {
+        FirstByte = firstByte;
+        RemainingLength = remainingLength;
+        HeaderLength = headerLength;
+        _array = array;
+        _bodyOffset = bodyOffset;
     }
 
     /// <summary>The first byte: packet type in the high nibble, flags in the low nibble.</summary>
@@ -36,5 +51,17 @@ public readonly struct MqttFrame
     public int Length => HeaderLength + RemainingLength;
 
     /// <summary>The variable header and payload, sliced from the input without copying.</summary>
-    public ReadOnlySequence<byte> Body { get; }
+    public ReadOnlySequence<byte> Body => _array is null ? _body : new ReadOnlySequence<byte>(_array, _bodyOffset, RemainingLength);
+
+    /// <summary>The body as one contiguous array range, when it is one.</summary>
+    internal bool TryGetArrayBody(out ArrayBackedBody body)
+    {
+        if (_array is not null)
+        {
+            body = new ArrayBackedBody(_array, _bodyOffset, RemainingLength);
+            return true;
+        }
+
+        return ArrayBackedBody.TryCreate(_body, out body);
+    }
 }

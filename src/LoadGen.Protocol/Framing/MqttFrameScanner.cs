@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace LoadGen.Protocol;
 
@@ -30,7 +31,10 @@ public static class MqttFrameScanner
         OperationStatus status = Peek(buffer, out frame, maximumPacketSize);
         if (status == OperationStatus.Done)
         {
-            buffer = buffer.Slice(frame.Length);
+            // Rebuilding an array-backed sequence avoids ReadOnlySequence.Slice's segment and cast checks.
+            buffer = SequenceMarshal.TryGetArray(buffer, out ArraySegment<byte> array)
+                ? new ReadOnlySequence<byte>(array.Array!, array.Offset + frame.Length, array.Count - frame.Length)
+                : buffer.Slice(frame.Length);
         }
 
         return status;
@@ -40,14 +44,26 @@ public static class MqttFrameScanner
     public static OperationStatus Peek(in ReadOnlySequence<byte> buffer, out MqttFrame frame,
         int maximumPacketSize = MaximumPacketSize)
     {
-        // Fast path: the whole fixed header sits in the first segment, which is nearly always true for a pipe.
-        ReadOnlySpan<byte> first = buffer.FirstSpan;
+        // Fast path: the whole fixed header sits in the first segment, which is nearly always true for a pipe, and
+        // that segment is an array, as pooled pipe memory and byte[] input are.
+        ReadOnlySpan<byte> first;
+        if (SequenceMarshal.TryGetArray(buffer, out ArraySegment<byte> firstArray) ||
+            MemoryMarshal.TryGetArray(buffer.First, out firstArray))
+        {
+            first = firstArray.AsSpan();
+        }
+        else
+        {
+            first = buffer.FirstSpan;
+            firstArray = default;
+        }
+
         int remainingLength;
         int lengthBytes;
-        if (first.Length >= 2 && first[1] < 0x80)
+        if (first.Length >= 2 &&
+            VariableByteInteger.TryRead(first[1..], out remainingLength, out lengthBytes) == OperationStatus.Done)
         {
-            remainingLength = first[1];
-            lengthBytes = 1;
+            // The whole remaining length sits in the first segment: no copy needed.
         }
         else
         {
@@ -59,6 +75,7 @@ public static class MqttFrameScanner
             }
 
             first = buffer.FirstSpan;
+            firstArray = default;
         }
 
         byte firstByte = first[0];
@@ -68,8 +85,13 @@ public static class MqttFrameScanner
         long total = (long)headerLength + remainingLength;
         if (total > maximumPacketSize)
         {
-            MqttProtocolException.Throw(MqttReasonCode.PacketTooLarge, MqttViolation.PacketTooLarge,
-                $"The packet is {total} bytes, over the maximum packet size of {maximumPacketSize}.");
+            MqttProtocolException.PacketTooLarge(total, maximumPacketSize);
+        }
+
+        if (first.Length >= total && firstArray.Array is not null)
+        {
+            frame = new MqttFrame(firstByte, remainingLength, headerLength, firstArray.Array, firstArray.Offset + headerLength);
+            return OperationStatus.Done;
         }
 
         if (buffer.Length < total)
@@ -134,8 +156,7 @@ public static class MqttFrameScanner
             : 0b0000;
         if (flags != required)
         {
-            MqttProtocolException.Malformed(MqttViolation.ReservedFlags,
-                $"{(MqttPacketType)type} has fixed-header flags 0x{flags:X}; the specification requires 0x{required:X}.");
+            MqttProtocolException.ReservedFlags(firstByte);
         }
     }
 }

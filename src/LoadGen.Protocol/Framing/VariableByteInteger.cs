@@ -39,8 +39,7 @@ public static class VariableByteInteger
     {
         if ((uint)value > MaxValue)
         {
-            MqttProtocolException.Malformed(MqttViolation.RemainingLengthTooLarge,
-                $"The value {value} does not fit a variable byte integer (0 to {MaxValue}).");
+            ThrowTooLarge(value);
         }
 
         int count = 0;
@@ -59,6 +58,11 @@ public static class VariableByteInteger
 
         return count;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowTooLarge(int value) =>
+        MqttProtocolException.Malformed(MqttViolation.RemainingLengthTooLarge,
+            $"The value {value} does not fit a variable byte integer (0 to {MaxValue}).");
 
     /// <summary>
     /// Reads a variable byte integer from the start of <paramref name="source"/>.

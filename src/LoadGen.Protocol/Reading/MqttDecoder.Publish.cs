@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Text.Unicode;
 
@@ -19,6 +20,10 @@ public static partial class MqttDecoder
         ExpectType(frame, MqttPacketType.Publish);
         byte flags = frame.Flags;
         var qos = (MqttQualityOfService)((flags >> 1) & 0b11);
+        if (frame.TryGetArrayBody(out ArrayBackedBody contiguous))
+        {
+            return DecodePublishArrayBacked(contiguous, flags, qos, version);
+        }
 
         var reader = new MqttReader(frame.Body);
         ReadOnlySequence<byte> topic = reader.ReadBytes(reader.ReadUInt16("topic name"), "topic name");
@@ -36,6 +41,74 @@ public static partial class MqttDecoder
         {
             Topic = topic,
             Payload = reader.ReadToEnd(),
+            QoS = qos,
+            PacketId = packetId,
+            Retain = (flags & 0b0001) != 0,
+            Dup = (flags & 0b1000) != 0,
+            Properties = properties,
+        };
+    }
+
+    // The common case: the whole packet in one array (a pooled pipe buffer or a byte[]). Fields are read by index
+    // from one span, and the topic and payload are cut from the array directly (see ArrayBackedBody for why).
+    private static PublishPacket DecodePublishArrayBacked(in ArrayBackedBody body, byte flags, MqttQualityOfService qos, MqttProtocolVersion version)
+    {
+        ReadOnlySpan<byte> span = body.Span;
+        if (span.Length < 2)
+        {
+            MqttProtocolException.Truncated("topic name");
+        }
+
+        int topicLength = BinaryPrimitives.ReadUInt16BigEndian(span);
+        int offset = 2 + topicLength;
+        ushort packetId = 0;
+        if (qos != MqttQualityOfService.AtMostOnce)
+        {
+            if (span.Length < offset + 2)
+            {
+                MqttProtocolException.Truncated(span.Length < offset ? "topic name" : "packet identifier");
+            }
+
+            packetId = BinaryPrimitives.ReadUInt16BigEndian(span.Slice(offset));
+            if (packetId == 0)
+            {
+                MqttProtocolException.ZeroPacketIdentifier(MqttPacketType.Publish);
+            }
+
+            offset += 2;
+        }
+        else if (span.Length < offset)
+        {
+            MqttProtocolException.Truncated("topic name");
+        }
+
+        MqttProperties properties = default;
+        if (version == MqttProtocolVersion.V500)
+        {
+            // Nearly every PUBLISH carries no properties: a single zero byte.
+            if (offset < span.Length && span[offset] == 0)
+            {
+                offset++;
+            }
+            else
+            {
+                var reader = new MqttReader(body.Slice(offset, span.Length - offset));
+                properties = ReadProperties(ref reader, MqttPropertyContext.Publish);
+                offset += (int)reader.Consumed;
+            }
+        }
+
+        ReadOnlySequence<byte> topic = body.Slice(2, topicLength);
+        ReadOnlySpan<byte> topicSpan = span.Slice(2, topicLength);
+        if (topicLength == 0 || topicSpan.IndexOfAny(TopicNameForbidden) >= 0 || !Utf8.IsValid(topicSpan))
+        {
+            ValidateTopicNameSlow(topic, version, properties);
+        }
+
+        return new PublishPacket
+        {
+            Topic = topic,
+            Payload = body.Slice(offset, span.Length - offset),
             QoS = qos,
             PacketId = packetId,
             Retain = (flags & 0b0001) != 0,

@@ -49,8 +49,7 @@ public static partial class MqttDecoder
 
         if (frame.RemainingLength != 0)
         {
-            MqttProtocolException.Malformed(MqttViolation.TrailingBytes,
-                $"{frame.Type} must have a remaining length of 0, not {frame.RemainingLength}.");
+            MqttProtocolException.TrailingBytes(frame.Type, frame.RemainingLength);
         }
     }
 
@@ -75,7 +74,7 @@ public static partial class MqttDecoder
         ushort id = reader.ReadUInt16("packet identifier");
         if (id == 0)
         {
-            MqttProtocolException.ProtocolError(MqttViolation.ZeroPacketIdentifier, $"{type} has packet identifier 0.");
+            MqttProtocolException.ZeroPacketIdentifier(type);
         }
 
         return id;
@@ -100,8 +99,7 @@ public static partial class MqttDecoder
     {
         if (!allowed.Contains(code))
         {
-            MqttProtocolException.Malformed(MqttViolation.InvalidReasonCode,
-                $"{type} carries reason code 0x{code:X2}, which the specification does not list for it.");
+            MqttProtocolException.InvalidReasonCode(code, type);
         }
     }
 }

@@ -198,8 +198,7 @@ public ref struct MqttReader
     {
         if (!End)
         {
-            MqttProtocolException.Malformed(MqttViolation.TrailingBytes,
-                $"{type} has {Remaining} byte(s) after its last field.");
+            MqttProtocolException.TrailingBytes(type, Remaining);
         }
     }
 }

@@ -30,12 +30,12 @@ public static class MqttUtf8
     {
         if (!Utf8.IsValid(text))
         {
-            MqttProtocolException.Malformed(MqttViolation.InvalidUtf8, $"The {field} is not well-formed UTF-8.");
+            MqttProtocolException.InvalidString(MqttViolation.InvalidUtf8, field);
         }
 
         if (text.Contains((byte)0))
         {
-            MqttProtocolException.Malformed(MqttViolation.NullCharacter, $"The {field} contains U+0000.");
+            MqttProtocolException.InvalidString(MqttViolation.NullCharacter, field);
         }
     }
 

@@ -15,7 +15,7 @@ public static partial class MqttEncoder
         MqttPacketType type = packet.Type;
         if (type is < MqttPacketType.PubAck or > MqttPacketType.PubComp || packet.PacketId == 0)
         {
-            ThrowInvalid($"An acknowledgement must be PUBACK, PUBREC, PUBREL or PUBCOMP with a non-zero packet identifier.");
+            ThrowInvalid("An acknowledgement must be PUBACK, PUBREC, PUBREL or PUBCOMP with a non-zero packet identifier.");
         }
 
         // §2.1.3: PUBREL's flags are 0010; the other three are 0000.
@@ -47,7 +47,7 @@ public static partial class MqttEncoder
     {
         if (type is < MqttPacketType.PubAck or > MqttPacketType.PubComp || packetId == 0)
         {
-            ThrowInvalid($"An acknowledgement must be PUBACK, PUBREC, PUBREL or PUBCOMP with a non-zero packet identifier.");
+            ThrowInvalid("An acknowledgement must be PUBACK, PUBREC, PUBREL or PUBCOMP with a non-zero packet identifier.");
         }
 
         Span<byte> span = output.GetSpan(4);

@@ -1,64 +1,136 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace LoadGen.Protocol;
 
 public static partial class MqttEncoder
 {
     /// <summary>
-    /// MQTT 3.1.1 §3.3 / MQTT 5.0 §3.3 PUBLISH. Fixed header flags DUP, QoS, RETAIN; topic name; packet identifier
-    /// for QoS 1 and 2; properties (5.0); payload copied in as the transport needs it.
+    /// MQTT 3.1.1 §3.3 / MQTT 5.0 §3.3 PUBLISH from a packet view. Single-segment topics and payloads (the usual
+    /// case) go through the span overload; a multi-segment payload is copied in as many pieces as the writer offers.
     /// </summary>
     /// <returns>Bytes written.</returns>
     public static int WritePublish(IBufferWriter<byte> output, in PublishPacket packet, MqttProtocolVersion version)
     {
-        int qos = (int)packet.QoS;
-        if (qos > 0 ? packet.PacketId == 0 || qos > 2 : packet.Dup)
+        ReadOnlySequence<byte> payload = packet.Payload;
+        ReadOnlySequence<byte> topic = packet.Topic;
+        if (payload.IsSingleSegment && topic.IsSingleSegment)
         {
-            ThrowInvalid($"PUBLISH QoS {qos} with packet identifier {packet.PacketId} and DUP {packet.Dup} breaks §3.3.1/§2.2.1.");
+            return WritePublish(output, topic.FirstSpan, payload.FirstSpan, packet.QoS, packet.PacketId, version,
+                packet.Retain, packet.Dup, packet.Properties);
         }
 
-        int variableHeader = LengthPrefixedSize(packet.Topic, "topic name") + (qos > 0 ? 2 : 0) +
-            PropertiesSize(packet.Properties, version);
-        long payloadLength = packet.Payload.Length;
-        long remaining = variableHeader + payloadLength;
-        if (remaining > VariableByteInteger.MaxValue)
+        if (topic.Length > ushort.MaxValue)
         {
-            ThrowInvalid($"A PUBLISH of {remaining} bytes exceeds the 268,435,455-byte remaining length limit.");
+            ThrowFieldTooLong("topic name", topic.Length);
         }
 
-        byte firstByte = (byte)(0x30 | (packet.Dup ? 0b1000 : 0) | (qos << 1) | (packet.Retain ? 1 : 0));
-        int headerLength = 1 + VariableByteInteger.GetByteCount((int)remaining) + variableHeader;
-        int total = headerLength + (int)payloadLength;
-
-        // Ask for the header only, but take the whole packet when the writer happens to offer that much: a small
-        // PUBLISH then costs one GetSpan and one Advance, and a 64 KiB one does not force a 64 KiB contiguous buffer.
-        Span<byte> span = output.GetSpan(headerLength);
-        var writer = new MqttSpanWriter(span);
-        writer.WriteFixedHeader(firstByte, (int)remaining);
-        writer.WriteLengthPrefixed(packet.Topic);
-        if (qos > 0)
+        // A payload straight from a pipe may span segments; the topic rarely does, and is copied to a pooled buffer then.
+        int topicLength = (int)topic.Length;
+        byte[]? rented = topic.IsSingleSegment ? null : ArrayPool<byte>.Shared.Rent(topicLength);
+        int headerLength;
+        try
         {
-            writer.WriteUInt16(packet.PacketId);
+            ReadOnlySpan<byte> topicSpan = rented is null ? topic.FirstSpan : rented.AsSpan(0, topicLength);
+            if (rented is not null)
+            {
+                topic.CopyTo(rented);
+            }
+
+            headerLength = WritePublishHeader(output, topicSpan, (int)payload.Length, packet.QoS, packet.PacketId,
+                version, packet.Retain, packet.Dup, packet.Properties, out _);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
 
-        if (version == MqttProtocolVersion.V500)
+        output.Advance(headerLength);
+        foreach (ReadOnlyMemory<byte> segment in payload)
         {
-            writer.WriteProperties(packet.Properties);
+            output.Write(segment.Span);
         }
 
+        return headerLength + (int)payload.Length;
+    }
+
+    /// <summary>
+    /// MQTT 3.1.1 §3.3 / MQTT 5.0 §3.3 PUBLISH: fixed header with DUP, QoS and RETAIN; topic name; packet identifier
+    /// for QoS 1 and 2; properties (5.0); then the payload, copied in as a transport needs it. This is the hot-path
+    /// overload: spans in, one <c>GetSpan</c>/<c>Advance</c> out when the writer has room for the whole packet.
+    /// </summary>
+    /// <returns>Bytes written.</returns>
+    public static int WritePublish(IBufferWriter<byte> output, ReadOnlySpan<byte> topic, ReadOnlySpan<byte> payload,
+        MqttQualityOfService qos, ushort packetId, MqttProtocolVersion version, bool retain = false, bool dup = false,
+        in MqttProperties properties = default)
+    {
+        int headerLength = WritePublishHeader(output, topic, payload.Length, qos, packetId, version, retain, dup,
+            properties, out Span<byte> span);
+        int total = headerLength + payload.Length;
+
+        // The header span was sized for the header only; when the writer offered room for the payload too (the usual
+        // case for small messages) finish in place, so a small PUBLISH is one GetSpan and one Advance.
         if (span.Length >= total)
         {
-            writer.WriteBytes(packet.Payload);
+            payload.CopyTo(span.Slice(headerLength));
             output.Advance(total);
             return total;
         }
 
         output.Advance(headerLength);
-        foreach (ReadOnlyMemory<byte> segment in packet.Payload)
-        {
-            output.Write(segment.Span);
-        }
-
+        output.Write(payload);
         return total;
     }
+
+    private static int WritePublishHeader(IBufferWriter<byte> output, ReadOnlySpan<byte> topic, int payloadLength,
+        MqttQualityOfService qos, ushort packetId, MqttProtocolVersion version, bool retain, bool dup,
+        in MqttProperties properties, out Span<byte> span)
+    {
+        int q = (int)qos;
+        if (q > 0 ? packetId == 0 || q > 2 : dup)
+        {
+            ThrowInvalidPublish(q, packetId, dup);
+        }
+
+        if (topic.Length > ushort.MaxValue)
+        {
+            ThrowFieldTooLong("topic name", topic.Length);
+        }
+
+        int variableHeader = 2 + topic.Length + (q > 0 ? 2 : 0) + PropertiesSize(properties, version);
+        long remaining = (long)variableHeader + payloadLength;
+        if (remaining > VariableByteInteger.MaxValue)
+        {
+            ThrowPublishTooLarge(remaining);
+        }
+
+        int headerLength = 1 + VariableByteInteger.GetByteCount((int)remaining) + variableHeader;
+        span = output.GetSpan(headerLength);
+        var writer = new MqttSpanWriter(span);
+        writer.WriteFixedHeader((byte)(0x30 | (dup ? 0b1000 : 0) | (q << 1) | (retain ? 1 : 0)), (int)remaining);
+        writer.WriteUInt16((ushort)topic.Length);
+        writer.WriteBytes(topic);
+        if (q > 0)
+        {
+            writer.WriteUInt16(packetId);
+        }
+
+        if (version == MqttProtocolVersion.V500)
+        {
+            writer.WriteProperties(properties);
+        }
+
+        return headerLength;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowInvalidPublish(int qos, ushort packetId, bool dup) =>
+        throw new ArgumentException($"PUBLISH QoS {qos} with packet identifier {packetId} and DUP {dup} breaks §3.3.1/§2.2.1.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowPublishTooLarge(long remaining) =>
+        throw new ArgumentException($"A PUBLISH of {remaining} bytes exceeds the 268,435,455-byte remaining length limit.");
 }

@@ -15,7 +15,7 @@ public class AllocationTests
         var data = new TheoryData<string, MqttProtocolVersion>();
         foreach (MqttProtocolVersion v in new[] { MqttProtocolVersion.V311, MqttProtocolVersion.V500 })
         {
-            foreach (string kind in new[] { "publish0", "publish1", "publish2", "publish-props", "puback", "pubrec", "pubrel", "pubcomp", "pingreq", "pingresp" })
+            foreach (string kind in new[] { "publish0", "publish1", "publish2", "publish-props", "publish1-span", "puback", "pubrec", "pubrel", "pubcomp", "pingreq", "pingresp" })
             {
                 if (kind != "publish-props" || v == MqttProtocolVersion.V500)
                 {
@@ -37,11 +37,13 @@ public class AllocationTests
         var publish = new PublishPacket
         {
             Topic = Wire.Text("devices/0042/telemetry"), Payload = new ReadOnlySequence<byte>(new byte[256]),
-            QoS = kind switch { "publish1" or "publish-props" => MqttQualityOfService.AtLeastOnce, "publish2" => MqttQualityOfService.ExactlyOnce, _ => 0 },
+            QoS = kind switch { "publish1" or "publish-props" or "publish1-span" => MqttQualityOfService.AtLeastOnce, "publish2" => MqttQualityOfService.ExactlyOnce, _ => 0 },
             PacketId = kind == "publish0" ? (ushort)0 : (ushort)1234,
             Properties = kind == "publish-props" ? properties : default,
         };
 
+        byte[] topic = "devices/0042/telemetry"u8.ToArray();
+        byte[] payload = new byte[256];
         long checksum = 0;
         void RoundTrip()
         {
@@ -49,6 +51,7 @@ public class AllocationTests
             switch (kind)
             {
                 case "publish0" or "publish1" or "publish2" or "publish-props": MqttEncoder.WritePublish(output, publish, version); break;
+                case "publish1-span": MqttEncoder.WritePublish(output, topic, payload, MqttQualityOfService.AtLeastOnce, 1234, version); break;
                 case "puback": MqttEncoder.WriteAck(output, MqttPacketType.PubAck, 1234); break;
                 case "pubrec": MqttEncoder.WriteAck(output, MqttPacketType.PubRec, 1234); break;
                 case "pubrel": MqttEncoder.WriteAck(output, new AckPacket { Type = MqttPacketType.PubRel, PacketId = 1234 }, version); break;

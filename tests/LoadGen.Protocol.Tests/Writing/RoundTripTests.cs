@@ -80,6 +80,17 @@ public class RoundTripTests
     }
 
     [Fact]
+    public void PublishWithAPayloadSpanningSegmentsEncodesLikeOneWithAContiguousPayload()
+    {
+        byte[] payload = Enumerable.Range(0, 300).Select(i => (byte)i).ToArray();
+        var contiguous = new PublishPacket { Topic = Wire.Text("t/1"), Payload = new ReadOnlySequence<byte>(payload), QoS = MqttQualityOfService.AtLeastOnce, PacketId = 5 };
+        var split = contiguous with { Payload = SequenceLayouts.Chain(payload[..7], payload[7..200], payload[200..]), Topic = SequenceLayouts.Chain([0x74], [0x2F, 0x31]) };
+        byte[] expected = Wire.Encode(o => MqttEncoder.WritePublish(o, contiguous, MqttProtocolVersion.V500));
+        Assert.Equal(expected, Wire.Encode(o => MqttEncoder.WritePublish(o, split, MqttProtocolVersion.V500)));
+        Assert.Equal(expected, Wire.Encode(o => MqttEncoder.WritePublish(o, "t/1"u8, payload, MqttQualityOfService.AtLeastOnce, 5, MqttProtocolVersion.V500)));
+    }
+
+    [Fact]
     public void DecodedPublishPayloadIsASliceOfTheInputNotACopy()
     {
         byte[] bytes = Wire.Hex("32 0C 0003 612F62 000A 68656C6C6F");

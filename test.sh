@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds LoadGen and runs every test project. Ends with one line, "N passed, N failed", summed over all projects,
+# so a run that executed no test is visible. Exit code 0 only when tests ran and none failed.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+dotnet test LoadGen.sln -c Release --nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# One summary line per test assembly: "Passed!  - Failed:     0, Passed:   363, Skipped: ..."
+passed=$(grep -Eo 'Failed:[[:space:]]+[0-9]+, Passed:[[:space:]]+[0-9]+' "$log" | awk -F'[:,]' '{p += $4} END {print p + 0}')
+failed=$(grep -Eo 'Failed:[[:space:]]+[0-9]+, Passed:[[:space:]]+[0-9]+' "$log" | awk -F'[:,]' '{f += $2} END {print f + 0}')
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The build or a test host failed before any summary: count that as a failure, never as a pass.
+  failed=1
+fi
+
+echo "${passed} passed, ${failed} failed"
+[ "$status" -eq 0 ] && [ "$passed" -gt 0 ] && [ "$failed" -eq 0 ]
