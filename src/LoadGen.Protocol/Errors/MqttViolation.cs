@@ -70,4 +70,8 @@ public enum MqttViolation
     PasswordWithoutUserName,
     /// <summary>Session Present set on a CONNACK that refuses the connection (§3.2.2.2).</summary>
     SessionPresentOnRefusal,
+    /// <summary>Authentication Data without an Authentication Method (§3.1.2.11.10).</summary>
+    AuthenticationDataWithoutMethod,
+    /// <summary>An AUTH packet without an Authentication Method (§3.15.2.2.2).</summary>
+    MissingAuthenticationMethod,
 }

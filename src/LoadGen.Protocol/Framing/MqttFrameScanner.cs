@@ -112,25 +112,26 @@ public static class MqttFrameScanner
 
         int remainingLength;
         int lengthBytes;
+        byte firstByte;
         if (first.Length >= 2 &&
             VariableByteInteger.TryRead(first[1..], out remainingLength, out lengthBytes) == OperationStatus.Done)
         {
-            // The whole remaining length sits in the first segment: no copy needed.
+            // The whole fixed header sits in the first segment: no copy needed.
+            firstByte = first[0];
         }
         else
         {
-            OperationStatus headerStatus = ReadHeaderSlow(buffer, out remainingLength, out lengthBytes);
+            // The header straddles segments, or the first segment is empty (a pipe can hand out such a sequence).
+            OperationStatus headerStatus = ReadHeaderSlow(buffer, out remainingLength, out lengthBytes, out firstByte);
             if (headerStatus != OperationStatus.Done)
             {
                 frame = default;
                 return headerStatus;
             }
 
-            first = buffer.FirstSpan;
             firstArray = default;
         }
 
-        byte firstByte = first[0];
         CheckFirstByte(firstByte);
 
         int headerLength = 1 + lengthBytes;
@@ -140,7 +141,7 @@ public static class MqttFrameScanner
             MqttProtocolException.PacketTooLarge(total, maximumPacketSize);
         }
 
-        if (first.Length >= total && firstArray.Array is not null)
+        if (firstArray.Array is not null && first.Length >= total)
         {
             frame = new MqttFrame(firstByte, remainingLength, headerLength, firstArray.Array, firstArray.Offset + headerLength);
             return OperationStatus.Done;
@@ -157,10 +158,12 @@ public static class MqttFrameScanner
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static OperationStatus ReadHeaderSlow(in ReadOnlySequence<byte> buffer, out int remainingLength, out int lengthBytes)
+    private static OperationStatus ReadHeaderSlow(in ReadOnlySequence<byte> buffer, out int remainingLength, out int lengthBytes,
+        out byte firstByte)
     {
         remainingLength = 0;
         lengthBytes = 0;
+        firstByte = 0;
         if (buffer.Length < 2)
         {
             return OperationStatus.NeedMoreData;
@@ -170,7 +173,8 @@ public static class MqttFrameScanner
         Span<byte> header = stackalloc byte[1 + VariableByteInteger.MaxByteCount];
         int available = (int)Math.Min(buffer.Length, header.Length);
         buffer.Slice(0, available).CopyTo(header);
-        CheckFirstByte(header[0]);
+        firstByte = header[0];
+        CheckFirstByte(firstByte);
         return VariableByteInteger.TryRead(header[1..available], out remainingLength, out lengthBytes);
     }
 

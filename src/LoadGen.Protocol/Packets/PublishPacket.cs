@@ -9,6 +9,24 @@ namespace LoadGen.Protocol;
 /// </summary>
 public readonly struct PublishPacket
 {
+    // The decoder's constructor: writing fields directly spares the copy an object initializer makes.
+    internal PublishPacket(ReadOnlySequence<byte> topic, ReadOnlySequence<byte> payload, byte flags, ushort packetId,
+        MqttProperties properties)
+    {
+        Topic = topic;
+        Payload = payload;
+        QoS = (MqttQualityOfService)((flags >> 1) & 0b11);
+        PacketId = packetId;
+        Retain = (flags & 0b0001) != 0;
+        Dup = (flags & 0b1000) != 0;
+        Properties = properties;
+    }
+
+    /// <summary>An empty packet, for object-initializer construction.</summary>
+    public PublishPacket()
+    {
+    }
+
     /// <summary>The topic name, UTF-8 (empty when a v5 Topic Alias stands in for it).</summary>
     public ReadOnlySequence<byte> Topic { get; init; }
 

@@ -90,7 +90,8 @@ internal static class MqttPropertyRules
             ulong bit = 1UL << (int)property.Id;
             if ((allowed & bit) == 0)
             {
-                MqttProtocolException.ProtocolError(MqttViolation.PropertyNotAllowed,
+                // §2.2.2.2: an identifier not valid for the packet type makes a Malformed Packet.
+                MqttProtocolException.Malformed(MqttViolation.PropertyNotAllowed,
                     $"Property {property.Id} (0x{(byte)property.Id:X2}) is not allowed in {context} properties.");
             }
 
@@ -106,6 +107,15 @@ internal static class MqttPropertyRules
 
             seen |= bit;
             ValidateValue(property);
+        }
+
+        // §3.1.2.11.10 and §3.15.2.2.3: Authentication Data means nothing without the Authentication Method.
+        const ulong method = 1UL << (int)MqttPropertyId.AuthenticationMethod;
+        const ulong data = 1UL << (int)MqttPropertyId.AuthenticationData;
+        if ((seen & data) != 0 && (seen & method) == 0)
+        {
+            MqttProtocolException.ProtocolError(MqttViolation.AuthenticationDataWithoutMethod,
+                $"{context} properties carry Authentication Data without an Authentication Method.");
         }
     }
 
@@ -127,9 +137,22 @@ internal static class MqttPropertyRules
                 }
 
                 break;
+            case MqttPropertyId.TopicAlias:
+                if (property.Value == 0)
+                {
+                    // §3.3.2.3.4: the receiver answers a Topic Alias of 0 with 0x94 Topic Alias invalid.
+                    MqttProtocolException.Throw(MqttReasonCode.TopicAliasInvalid, MqttViolation.InvalidPropertyValue,
+                        "Property TopicAlias has value 0; allowed: 1 to the Topic Alias Maximum.");
+                }
+
+                break;
+            case MqttPropertyId.ResponseTopic:
+                // [MQTT-3.3.2-13], [MQTT-3.3.2-14]: a Topic Name, so UTF-8, non-empty and free of wildcards.
+                MqttUtf8.Validate(property.Data, "response topic");
+                MqttTopic.ValidateName(property.Data);
+                break;
             case MqttPropertyId.ReceiveMaximum:
             case MqttPropertyId.MaximumPacketSize:
-            case MqttPropertyId.TopicAlias:
             case MqttPropertyId.SubscriptionIdentifier:
                 if (property.Value == 0)
                 {

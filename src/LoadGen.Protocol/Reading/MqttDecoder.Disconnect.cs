@@ -28,6 +28,11 @@ public static partial class MqttDecoder
 
         MqttReasonCode reason = ReadReasonAndProperties(frame, true, ReasonCodeSet.AuthV5, MqttPropertyContext.Auth,
             out MqttProperties properties);
+        // §3.15.2.2.2: "It is a Protocol Error to omit the Authentication Method" (the empty success form aside).
+        if (frame.RemainingLength > 0 && !properties.TryGetData(MqttPropertyId.AuthenticationMethod, out _))
+        {
+            MqttProtocolException.ProtocolError(MqttViolation.MissingAuthenticationMethod, "AUTH carries no Authentication Method.");
+        }
         return new AuthPacket { ReasonCode = reason, Properties = properties };
     }
 

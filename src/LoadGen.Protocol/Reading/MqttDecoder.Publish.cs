@@ -37,16 +37,7 @@ public static partial class MqttDecoder
 
         ValidateTopicName(topic, version, properties);
 
-        return new PublishPacket
-        {
-            Topic = topic,
-            Payload = reader.ReadToEnd(),
-            QoS = qos,
-            PacketId = packetId,
-            Retain = (flags & 0b0001) != 0,
-            Dup = (flags & 0b1000) != 0,
-            Properties = properties,
-        };
+        return new PublishPacket(topic, reader.ReadToEnd(), flags, packetId, properties);
     }
 
     // The common case: the whole packet in one array (a pooled pipe buffer or a byte[]). Fields are read by index
@@ -92,9 +83,7 @@ public static partial class MqttDecoder
             }
             else
             {
-                var reader = new MqttReader(body.Slice(offset, span.Length - offset));
-                properties = ReadProperties(ref reader, MqttPropertyContext.Publish);
-                offset += (int)reader.Consumed;
+                offset += ReadPublishProperties(body.Slice(offset, span.Length - offset), out properties);
             }
         }
 
@@ -105,16 +94,16 @@ public static partial class MqttDecoder
             ValidateTopicNameSlow(topic, version, properties);
         }
 
-        return new PublishPacket
-        {
-            Topic = topic,
-            Payload = body.Slice(offset, span.Length - offset),
-            QoS = qos,
-            PacketId = packetId,
-            Retain = (flags & 0b0001) != 0,
-            Dup = (flags & 0b1000) != 0,
-            Properties = properties,
-        };
+        return new PublishPacket(topic, body.Slice(offset, span.Length - offset), flags, packetId, properties);
+    }
+
+    // Kept out of line: the general reader it needs would otherwise bloat the fast path's stack frame and prologue.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int ReadPublishProperties(ReadOnlySequence<byte> rest, out MqttProperties properties)
+    {
+        var reader = new MqttReader(rest);
+        properties = ReadProperties(ref reader, MqttPropertyContext.Publish);
+        return (int)reader.Consumed;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

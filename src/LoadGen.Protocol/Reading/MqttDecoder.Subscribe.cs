@@ -47,7 +47,9 @@ public static partial class MqttDecoder
 
         if ((int)subscription.QoS == 3)
         {
-            MqttProtocolException.Malformed(MqttViolation.InvalidQoS, "A subscription asks for QoS 3.");
+            // 3.1.1 [MQTT-3-8.3-4] closes the connection as malformed; 5.0 §3.8.3.1 calls it a Protocol Error.
+            MqttProtocolException.Throw(version == MqttProtocolVersion.V500 ? MqttReasonCode.ProtocolError : MqttReasonCode.MalformedPacket,
+                MqttViolation.InvalidQoS, "A subscription asks for QoS 3.");
         }
 
         if ((int)subscription.RetainHandling == 3)

@@ -19,8 +19,8 @@ public static class MqttTopic
         {
             if (!allowEmpty)
             {
-                MqttProtocolException.Throw(MqttReasonCode.TopicNameInvalid, MqttViolation.EmptyTopicName,
-                    "The topic name is empty.");
+                // §3.3.2.1: a zero-length Topic Name without a Topic Alias is a Protocol Error.
+                MqttProtocolException.ProtocolError(MqttViolation.EmptyTopicName, "The topic name is empty.");
             }
 
             return;

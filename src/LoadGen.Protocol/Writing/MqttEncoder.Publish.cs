@@ -25,6 +25,11 @@ public static partial class MqttEncoder
             ThrowFieldTooLong("topic name", topic.Length);
         }
 
+        if (payload.Length > VariableByteInteger.MaxValue)
+        {
+            ThrowPublishTooLarge(payload.Length);
+        }
+
         // A payload straight from a pipe may span segments; the topic rarely does, and is copied to a pooled buffer then.
         int topicLength = (int)topic.Length;
         byte[]? rented = topic.IsSingleSegment ? null : ArrayPool<byte>.Shared.Rent(topicLength);

@@ -37,8 +37,13 @@ public static partial class MqttEncoder
             ThrowInvalid($"Packet type {firstByte >> 4} needs a non-zero packet identifier (§2.2.1).");
         }
 
-        int remaining = 2 + PropertiesSize(properties, version) + (int)payload.Length;
-        MqttSpanWriter writer = Begin(output, firstByte, remaining, out int total);
+        long remaining = 2 + PropertiesSize(properties, version) + payload.Length;
+        if (remaining > VariableByteInteger.MaxValue)
+        {
+            ThrowInvalid($"Packet type {firstByte >> 4} would be {remaining} bytes long, over the 268,435,455-byte limit.");
+        }
+
+        MqttSpanWriter writer = Begin(output, firstByte, (int)remaining, out int total);
         writer.WriteUInt16(packetId);
         if (version == MqttProtocolVersion.V500)
         {

@@ -138,12 +138,22 @@ public class ValidationTests
         AssertViolation(hex, V3, MqttViolation.WildcardInTopicName, MqttReasonCode.TopicNameInvalid);
 
     [Fact]
-    public void EmptyTopicNameWithoutATopicAliasIsInvalid() =>
-        AssertViolation("30 03 0000 00 7A", V5, MqttViolation.EmptyTopicName, MqttReasonCode.TopicNameInvalid);
+    public void EmptyTopicNameWithoutATopicAliasIsAProtocolError() =>
+        AssertViolation("30 04 0000 00 7A", V5, MqttViolation.EmptyTopicName, MqttReasonCode.ProtocolError);
 
     [Fact]
-    public void EmptyTopicNameIsInvalidUnderVersion311() =>
-        AssertViolation("30 03 0000 7A", V3, MqttViolation.EmptyTopicName, MqttReasonCode.TopicNameInvalid);
+    public void EmptyTopicNameIsAProtocolErrorUnderVersion311() =>
+        AssertViolation("30 03 0000 7A", V3, MqttViolation.EmptyTopicName, MqttReasonCode.ProtocolError);
+
+    [Theory]
+    [InlineData("30 0B 0001 61 06 08 0003 612F2B 78")] // response topic "a/+"
+    [InlineData("30 0B 0001 61 06 08 0003 612F23 78")] // response topic "a/#"
+    public void WildcardInAResponseTopicIsInvalid(string hex) =>
+        AssertViolation(hex, V5, MqttViolation.WildcardInTopicName, MqttReasonCode.TopicNameInvalid);
+
+    [Fact]
+    public void EmptyResponseTopicIsAProtocolError() =>
+        AssertViolation("30 08 0001 61 03 08 0000 78", V5, MqttViolation.EmptyTopicName, MqttReasonCode.ProtocolError);
 
     [Theory]
     [InlineData("82 07 0001 0002 612B 00")] // a+
@@ -164,8 +174,12 @@ public class ValidationTests
         AssertViolation("A2 03 0001 00", V5, MqttViolation.EmptyUnsubscribe, MqttReasonCode.ProtocolError);
 
     [Fact]
-    public void SubscriptionAskingForQoS3IsMalformed() =>
+    public void SubscriptionAskingForQoS3IsMalformedUnderVersion311() =>
         AssertViolation("82 06 0001 0001 61 03", V3, MqttViolation.InvalidQoS);
+
+    [Fact]
+    public void SubscriptionAskingForQoS3IsAProtocolErrorUnderVersion5() =>
+        AssertViolation("82 07 0001 00 0001 61 03", V5, MqttViolation.InvalidQoS, MqttReasonCode.ProtocolError);
 
     [Fact]
     public void ReservedSubscriptionOptionBitsAreMalformedUnderVersion311() =>
@@ -209,8 +223,21 @@ public class ValidationTests
             PacketText.Describe(Wire.Hex("30 16 0001 61 12 26 0001 61 0001 62 26 0001 61 0001 62 0B 01 0B 02"), V5));
 
     [Fact]
-    public void PropertyNotAllowedInThePacketIsAProtocolError() =>
-        AssertViolation("40 07 0001 00 03 23 0001", V5, MqttViolation.PropertyNotAllowed, MqttReasonCode.ProtocolError);
+    public void PropertyNotAllowedInThePacketIsMalformed() =>
+        AssertViolation("40 07 0001 00 03 23 0001", V5, MqttViolation.PropertyNotAllowed);
+
+    [Fact]
+    public void AuthenticationDataWithoutAnAuthenticationMethodIsAProtocolError() =>
+        AssertViolation("10 14 0004 4D515454 05 02 003C 05 16 0002 0102 0002 6331", V5,
+            MqttViolation.AuthenticationDataWithoutMethod, MqttReasonCode.ProtocolError);
+
+    [Fact]
+    public void AuthWithoutAnAuthenticationMethodIsAProtocolError() =>
+        AssertViolation("F0 02 18 00", V5, MqttViolation.MissingAuthenticationMethod, MqttReasonCode.ProtocolError);
+
+    [Fact]
+    public void TopicAliasZeroIsAnInvalidTopicAlias() =>
+        AssertViolation("30 08 0001 61 03 23 0000 78", V5, MqttViolation.InvalidPropertyValue, MqttReasonCode.TopicAliasInvalid);
 
     [Fact]
     public void UnknownPropertyIdentifierIsMalformed() =>
@@ -218,7 +245,6 @@ public class ValidationTests
 
     [Theory]
     [InlineData("30 07 0001 61 02 01 02 78")] // payload format indicator 2
-    [InlineData("30 08 0001 61 03 23 0000 78")] // topic alias 0
     [InlineData("30 07 0001 61 02 0B 00 78")] // subscription identifier 0
     public void PropertyValueOutOfRangeIsAProtocolError(string hex) =>
         AssertViolation(hex, V5, MqttViolation.InvalidPropertyValue, MqttReasonCode.ProtocolError);

@@ -54,6 +54,17 @@ public class WireSampleTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(WireSamples.Data), MemberType = typeof(WireSamples))]
+    public void EverySampleDecodesWhenTheFirstSegmentIsEmpty(WireSamples.Sample sample)
+    {
+        // A pipe can hand out a sequence whose first segment holds no bytes.
+        byte[] bytes = Wire.Hex(sample.Hex);
+        ReadOnlySequence<byte> buffer = SequenceLayouts.Chain([], bytes[..1], [], bytes[1..]);
+        Assert.Equal(OperationStatus.Done, MqttFrameScanner.TryRead(ref buffer, out MqttFrame frame));
+        Assert.Equal(sample.Expected, PacketText.Describe(frame, sample.Version));
+    }
+
     [Fact]
     public void ConsecutivePacketsInOneBufferAreFramedOneAfterAnother()
     {
