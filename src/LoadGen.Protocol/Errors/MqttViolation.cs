@@ -74,4 +74,8 @@ public enum MqttViolation
     AuthenticationDataWithoutMethod,
     /// <summary>An AUTH packet without an Authentication Method (§3.15.2.2.2).</summary>
     MissingAuthenticationMethod,
+    /// <summary>An acknowledgement that does not fit the state of the message it names (§4.3), seen by a session.</summary>
+    UnexpectedAcknowledgement,
+    /// <summary>A packet that only the other side of a connection may send (for example SUBSCRIBE from a broker).</summary>
+    WrongDirection,
 }

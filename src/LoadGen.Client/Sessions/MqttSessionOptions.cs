@@ -1,0 +1,37 @@
+using LoadGen.Protocol;
+
+namespace LoadGen.Client;
+
+/// <summary>How a session connects and behaves. Immutable; a pooled session is reset with a new instance.</summary>
+public sealed record MqttSessionOptions
+{
+    /// <summary>MQTT 3.1.1 or 5.0.</summary>
+    public MqttProtocolVersion ProtocolVersion { get; init; } = MqttProtocolVersion.V311;
+
+    /// <summary>The client identifier.</summary>
+    public string ClientId { get; init; } = "";
+
+    /// <summary>Clean Session (3.1.1) / Clean Start (5.0).</summary>
+    public bool CleanStart { get; init; } = true;
+
+    /// <summary>Keep alive; zero turns PINGREQ off.</summary>
+    public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>MQTT 5.0 Session Expiry Interval in seconds (0: the session ends with the connection).</summary>
+    public uint SessionExpirySeconds { get; init; }
+
+    /// <summary>Outgoing QoS 1/2 messages allowed in flight; under 5.0 also capped by the server's Receive Maximum.</summary>
+    public int InflightWindow { get; init; } = 16;
+
+    /// <summary>When unacknowledged packets are resent.</summary>
+    public ResendPolicy Resend { get; init; } = ResendPolicy.OnReconnect;
+
+    /// <summary>Optional user name.</summary>
+    public string? UserName { get; init; }
+
+    /// <summary>Optional password.</summary>
+    public byte[]? Password { get; init; }
+
+    /// <summary>Largest packet accepted from the broker.</summary>
+    public int MaximumPacketSize { get; init; } = MqttFrameScanner.MaximumPacketSize;
+}
