@@ -6,6 +6,17 @@ cd "$(dirname "$0")"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# The client tests run against a real mosquitto (Debian package "mosquitto"). Install it when it is missing and we
+# may; otherwise those tests fail with the install command rather than skip.
+if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing mosquitto (apt-get)..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto >/dev/null
+  else
+    echo "mosquitto is missing and cannot be installed here: run 'sudo apt-get install -y mosquitto'." >&2
+  fi
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using LoadGen.Protocol;
+
+namespace LoadGen.Client;
+
+/// <summary>
+/// A paho-shaped MQTT client in C# naming: the 13 callbacks with paho's meaning and arguments, user data, publish /
+/// subscribe / unsubscribe returning (rc, mid), and paho's loop models (<see cref="Loop"/>, <see cref="LoopForever"/>,
+/// <see cref="LoopStart"/>, the external-event-loop trio <see cref="LoopRead"/>/<see cref="LoopWrite"/>/<see cref="LoopMisc"/>)
+/// plus LoadGen's shared asynchronous model (<see cref="RunAsync"/>). The protocol itself lives in <see cref="MqttSession"/>;
+/// this class owns the socket, the buffers and the callbacks. Split by concern into partial files.
+/// </summary>
+public sealed partial class MqttClient : IDisposable
+{
+    // One lock guards session and buffers: paho lets publish() be called from any thread while a loop runs in another.
+    private readonly object _sync = new();
+    private readonly MqttSession _session;
+    private readonly PooledBufferWriter _input = new(8192);
+    private PooledBufferWriter _output = new(8192);
+    private IMqttTransport? _transport;
+    private Func<IMqttTransport>? _connector;
+    private bool _writeRegistered;
+    private bool _disconnectRequested;
+
+    /// <summary>Creates a client (paho's <c>Client(client_id, clean_session, userdata, protocol)</c>).</summary>
+    public MqttClient(string clientId = "", bool cleanSession = true, object? userData = null,
+        MqttProtocolVersion protocol = MqttProtocolVersion.V311)
+        : this(new MqttSessionOptions { ClientId = clientId, CleanStart = cleanSession, ProtocolVersion = protocol }, userData)
+    {
+    }
+
+    /// <summary>Creates a client from full session options.</summary>
+    public MqttClient(MqttSessionOptions options, object? userData = null)
+    {
+        _session = new MqttSession(options, new SessionEvents(this));
+        UserData = userData;
+    }
+
+    /// <summary>Paho's userdata, passed to every callback (user_data_set).</summary>
+    public object? UserData { get; set; }
+
+    /// <summary>The protocol state machine, for counters and inspection.</summary>
+    public MqttSession Session => _session;
+
+    /// <summary>The socket while connected (paho's socket()).</summary>
+    public Socket? Socket => _transport?.Socket;
+
+    /// <summary>True after an accepted CONNACK and until the connection ends.</summary>
+    public bool IsConnected => _session.State == MqttSessionState.Connected;
+
+    /// <summary>Packets from the broker that broke the protocol, each of which closed the connection.</summary>
+    public long ProtocolErrors { get; private set; }
+
+    /// <summary>The last protocol error, for reporting.</summary>
+    public MqttProtocolException? LastProtocolError { get; private set; }
+
+    /// <summary>
+    /// Opens a TCP connection and sends CONNECT (paho's connect). The CONNACK arrives through the loop, as
+    /// <see cref="OnConnect"/>.
+    /// </summary>
+    public MqttErrorCode Connect(string host, int port = 1883, int keepAliveSeconds = 60)
+    {
+        _session.Reset(_session.Options with { KeepAlive = TimeSpan.FromSeconds(keepAliveSeconds) });
+        return Connect(() => TcpTransport.Connect(host, port, TimeSpan.FromSeconds(10)));
+    }
+
+    /// <summary>Connects through a custom transport (TLS, WebSocket, a test proxy).</summary>
+    public MqttErrorCode Connect(Func<IMqttTransport> connector)
+    {
+        _connector = connector;
+        return Reconnect();
+    }
+
+    /// <summary>
+    /// Connects again to the same place (paho's reconnect). The session survives: with clean session off and the
+    /// broker reporting the session present, unacknowledged messages are resent.
+    /// </summary>
+    public MqttErrorCode Reconnect()
+    {
+        if (_connector is null)
+        {
+            return MqttErrorCode.NoConnection;
+        }
+
+        IMqttTransport transport;
+        try
+        {
+            transport = _connector();
+        }
+        catch (SocketException ex)
+        {
+            Log(MqttLogLevel.Error, $"connect failed: {ex.SocketErrorCode}");
+            return MqttErrorCode.Errno;
+        }
+
+        lock (_sync)
+        {
+            _transport = transport;
+            _disconnectRequested = false;
+            _input.Clear();
+            _output.Clear();
+            _writeRegistered = false;
+            OnSocketOpen?.Invoke(this, UserData, transport.Socket);
+            _session.Connect(_output, Stopwatch.GetTimestamp());
+        }
+
+        return LoopWrite();
+    }
+
+    /// <summary>Sends DISCONNECT and closes the socket (paho's disconnect); on_disconnect gets 0.</summary>
+    public MqttErrorCode Disconnect()
+    {
+        lock (_sync)
+        {
+            if (_transport is null)
+            {
+                return MqttErrorCode.NoConnection;
+            }
+
+            _disconnectRequested = true;
+            _session.Disconnect(_output, Stopwatch.GetTimestamp());
+            LoopWrite();
+            Close(MqttErrorCode.Success);
+        }
+
+        return MqttErrorCode.Success;
+    }
+
+    // Ends the connection: socket callbacks, session told, on_disconnect with 0 for a requested disconnect.
+    private void Close(MqttErrorCode reason)
+    {
+        IMqttTransport? transport = _transport;
+        if (transport is null)
+        {
+            return;
+        }
+
+        _transport = null;
+        OnSocketClose?.Invoke(this, UserData, transport.Socket);
+        transport.Dispose();
+        _session.ConnectionLost();
+        _output.Clear();
+        _input.Clear();
+        _qos0Pending.Clear();
+        OnDisconnect?.Invoke(this, UserData, (int)reason);
+    }
+
+    private MqttErrorCode Fail(MqttErrorCode reason, string message)
+    {
+        Log(reason == MqttErrorCode.Protocol ? MqttLogLevel.Error : MqttLogLevel.Warning, message);
+        lock (_sync)
+        {
+            Close(reason);
+        }
+
+        return reason;
+    }
+
+    private void Log(MqttLogLevel level, string message) => OnLog?.Invoke(this, UserData, level, message);
+
+    /// <summary>Closes the connection if open and returns the buffers to the pool.</summary>
+    public void Dispose()
+    {
+        LoopStop();
+        lock (_sync)
+        {
+            if (_transport is not null)
+            {
+                Close(MqttErrorCode.Success);
+            }
+
+            _input.Dispose();
+            _output.Dispose();
+            _sending.Dispose();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using System.Net.Sockets;
+
+namespace LoadGen.Client;
+
+/// <summary>
+/// The byte stream under a client: TCP now, with TLS (<c>mqtts://</c>) and WebSocket (<c>ws://</c>) to plug in here.
+/// It offers both shapes the loop models need: non-blocking calls around a pollable <see cref="Socket"/> for paho's
+/// select-style loops, and awaitable calls for the shared asynchronous model.
+/// </summary>
+public interface IMqttTransport : IDisposable
+{
+    /// <summary>The socket an external event loop registers for readiness.</summary>
+    Socket Socket { get; }
+
+    /// <summary>Reads what is available without blocking. Returns 0 when nothing is, -1 when the peer closed.</summary>
+    int Receive(Span<byte> destination);
+
+    /// <summary>Writes what fits without blocking and returns the count (possibly 0).</summary>
+    int Send(ReadOnlySpan<byte> source);
+
+    /// <summary>Waits for data; returns the count, 0 when the peer closed.</summary>
+    ValueTask<int> ReceiveAsync(Memory<byte> destination, CancellationToken cancellationToken);
+
+    /// <summary>Writes everything.</summary>
+    ValueTask SendAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken);
+}

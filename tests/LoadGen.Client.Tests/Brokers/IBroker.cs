@@ -1,0 +1,9 @@
+namespace LoadGen.Client.Tests;
+
+/// <summary>A real broker on 127.0.0.1 for a test.</summary>
+public interface IBroker : IAsyncDisposable
+{
+    string Name { get; }
+
+    int Port { get; }
+}
