@@ -18,7 +18,7 @@ public sealed class EmbeddedBroker : IBroker
 
     public int Port { get; }
 
-    public static async Task<EmbeddedBroker> StartAsync()
+    public static async Task<EmbeddedBroker> StartAsync(Func<ValidatingConnectionEventArgs, Task>? validate = null)
     {
         int port = FreePort.Next();
         var factory = new MqttServerFactory();
@@ -31,6 +31,11 @@ public sealed class EmbeddedBroker : IBroker
             .WithMaxPendingMessagesPerClient(100_000)
             .Build();
         MqttServer server = factory.CreateMqttServer(options);
+        if (validate is not null)
+        {
+            server.ValidatingConnectionAsync += validate;
+        }
+
         await server.StartAsync();
         return new EmbeddedBroker(server, port);
     }

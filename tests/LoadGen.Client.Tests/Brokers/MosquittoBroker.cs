@@ -44,8 +44,14 @@ public sealed class MosquittoBroker : IBroker
             // The default of 1000 silently drops QoS 1 messages to a slow subscriber (../shared/FACTS.md).
             "max_queued_messages 0",
             "persistence false",
-            "log_dest none",
+            // A file, not stderr: an unread stderr pipe fills up and would stall the broker mid-test.
+            $"log_dest file {Path.Combine(directory, "mosquitto.log")}",
         };
+        if (Environment.UserName == "root")
+        {
+            // As root, mosquitto would switch to the "mosquitto" user, which cannot read our private temp folder.
+            config.Add("user root");
+        }
         if (users is null)
         {
             config.Add("allow_anonymous true");
@@ -68,12 +74,7 @@ public sealed class MosquittoBroker : IBroker
 
         string configFile = Path.Combine(directory, "mosquitto.conf");
         await File.WriteAllLinesAsync(configFile, config);
-        var process = Process.Start(new ProcessStartInfo(binary, $"-c {configFile}")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        })!;
+        var process = Process.Start(new ProcessStartInfo(binary, $"-c {configFile}") { UseShellExecute = false })!;
 
         // Ready when the port accepts a connection; bounded, and it fails loudly if mosquitto exits instead.
         var deadline = Stopwatch.StartNew();
@@ -81,8 +82,9 @@ public sealed class MosquittoBroker : IBroker
         {
             if (process.HasExited)
             {
-                string error = await process.StandardError.ReadToEndAsync();
-                throw new InvalidOperationException($"mosquitto exited with code {process.ExitCode}: {error}");
+                string logFile = Path.Combine(directory, "mosquitto.log");
+                string log = File.Exists(logFile) ? await File.ReadAllTextAsync(logFile) : "(no log)";
+                throw new InvalidOperationException($"mosquitto exited with code {process.ExitCode}: {log}");
             }
 
             try
