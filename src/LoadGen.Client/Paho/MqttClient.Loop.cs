@@ -109,6 +109,12 @@ public sealed partial class MqttClient
             while (_transport is not null &&
                    MqttFrameScanner.TryRead(ref buffer, out MqttFrame frame, _session.Options.MaximumPacketSize) == OperationStatus.Done)
             {
+                if (OnLog is not null)
+                {
+                    // Paho's "Received PUBLISH ..." debug lines; the string is built only when someone listens.
+                    Log(MqttLogLevel.Debug, $"Received {frame.Type.ToString().ToUpperInvariant()}");
+                }
+
                 _session.HandleFrame(frame, _output, now);
             }
         }

@@ -103,6 +103,7 @@ public sealed partial class MqttClient : IDisposable
             _writeRegistered = false;
             OnSocketOpen?.Invoke(this, UserData, transport.Socket);
             _session.Connect(_output, Stopwatch.GetTimestamp());
+            Log(MqttLogLevel.Debug, "Sending CONNECT");
         }
 
         return LoopWrite();

@@ -19,6 +19,7 @@ public sealed class RecordingProxy : IAsyncDisposable
     private readonly ConcurrentBag<Socket> _sockets = new();
     private readonly List<string> _log = new();
     private readonly Task _acceptLoop;
+    private readonly ManualResetEventSlim _clientReadsOpen = new(initialState: true);
 
     public RecordingProxy(int upstreamPort)
     {
@@ -60,6 +61,12 @@ public sealed class RecordingProxy : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Stops reading from clients, so their socket buffers fill and their writes would block.</summary>
+    public void PauseClientReads() => _clientReadsOpen.Reset();
+
+    /// <summary>Reads from clients again.</summary>
+    public void ResumeClientReads() => _clientReadsOpen.Set();
 
     public void ClearLog()
     {
@@ -121,6 +128,11 @@ public sealed class RecordingProxy : IAsyncDisposable
         {
             while (true)
             {
+                if (direction == "C>B" && !_clientReadsOpen.IsSet)
+                {
+                    await Task.Run(() => _clientReadsOpen.Wait(_stop.Token));
+                }
+
                 int read = await from.ReceiveAsync(buffer.AsMemory(count), SocketFlags.None, _stop.Token);
                 if (read == 0)
                 {
