@@ -61,7 +61,11 @@ public sealed partial class MqttClient : IDisposable
     /// </summary>
     public MqttErrorCode Connect(string host, int port = 1883, int keepAliveSeconds = 60)
     {
-        _session.Reset(_session.Options with { KeepAlive = TimeSpan.FromSeconds(keepAliveSeconds) });
+        if (_session.Options.KeepAlive != TimeSpan.FromSeconds(keepAliveSeconds))
+        {
+            _session.Reset(_session.Options with { KeepAlive = TimeSpan.FromSeconds(keepAliveSeconds) });
+        }
+
         return Connect(() => TcpTransport.Connect(host, port, TimeSpan.FromSeconds(10)));
     }
 
@@ -159,6 +163,48 @@ public sealed partial class MqttClient : IDisposable
     }
 
     private void Log(MqttLogLevel level, string message) => OnLog?.Invoke(this, UserData, level, message);
+
+    /// <summary>
+    /// Makes a finished client new again for another connection (session pooling): closes any connection, forgets
+    /// callbacks and user data, and resets the session with <paramref name="options"/>, keeping its buffers.
+    /// </summary>
+    public void Reset(MqttSessionOptions options)
+    {
+        LoopStop();
+        lock (_sync)
+        {
+            if (_transport is not null)
+            {
+                OnDisconnect = null;
+                Close(MqttErrorCode.Success);
+            }
+
+            _session.Reset(options);
+            _connector = null;
+            _disconnectRequested = false;
+            _qos0Pending.Clear();
+            _bytesQueued = _bytesFlushed = 0;
+            _input.Clear();
+            _output.Clear();
+            _sending.Clear();
+            _topicCallbacks.Clear();
+            ProtocolErrors = 0;
+            LastProtocolError = null;
+            UserData = null;
+            OnConnect = null;
+            OnDisconnect = null;
+            OnMessage = null;
+            OnPublish = null;
+            OnSubscribe = null;
+            OnUnsubscribe = null;
+            OnLog = null;
+            OnSocketOpen = null;
+            OnSocketClose = null;
+            OnSocketRegisterWrite = null;
+            OnSocketUnregisterWrite = null;
+            OnPublishCompleted = null;
+        }
+    }
 
     /// <summary>Closes the connection if open and returns the buffers to the pool.</summary>
     public void Dispose()
