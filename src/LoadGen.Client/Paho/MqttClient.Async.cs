@@ -104,6 +104,10 @@ public sealed partial class MqttClient
                 }
             }
         }
+        catch (OperationCanceledException)
+        {
+            // The caller stopped; whatever was not sent stays pending for the next flush or is dropped on close.
+        }
         catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ObjectDisposedException)
         {
             Fail(MqttErrorCode.ConnectionLost, $"send failed: {ex.Message}");

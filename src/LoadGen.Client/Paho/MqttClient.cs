@@ -143,7 +143,19 @@ public sealed partial class MqttClient : IDisposable
 
         _transport = null;
         OnSocketClose?.Invoke(this, UserData, transport.Socket);
-        transport.Dispose();
+        // Shut down now but dispose off this thread and outside the lock: disposing a socket can wait for an
+        // operation completing on the socket engine's thread, and that thread may be waiting for this very lock
+        // (a receive callback about to publish). Shutdown alone already ends any pending receive.
+        try
+        {
+            transport.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // Already closed by the peer or the network.
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(static t => t.Dispose(), transport, preferLocal: false);
         _session.ConnectionLost();
         _output.Clear();
         _input.Clear();

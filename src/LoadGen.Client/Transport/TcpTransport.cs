@@ -31,13 +31,27 @@ public sealed class TcpTransport : IMqttTransport
                 socket.Bind(new IPEndPoint(sourceAddress, 0));
             }
 
-            IAsyncResult pending = socket.BeginConnect(new IPEndPoint(address, port), null, null);
-            if (!pending.AsyncWaitHandle.WaitOne(timeout))
+            // A non-blocking connect waited on with poll(): no completion callback is involved, so a connect never
+            // depends on the socket engine's threads being free, whatever the process does with them.
+            socket.Blocking = false;
+            try
             {
-                throw new SocketException((int)SocketError.TimedOut);
+                socket.Connect(new IPEndPoint(address, port));
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+            {
+                if (!socket.Poll((int)Math.Min(int.MaxValue, timeout.TotalMicroseconds), SelectMode.SelectWrite))
+                {
+                    throw new SocketException((int)SocketError.TimedOut);
+                }
+
+                int error = (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+                if (error != 0)
+                {
+                    throw new SocketException(error);
+                }
             }
 
-            socket.EndConnect(pending);
             socket.Blocking = false;
             return new TcpTransport(socket);
         }

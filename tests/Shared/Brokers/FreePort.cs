@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace LoadGen.Client.Tests;
+namespace LoadGen.Testing;
 
 internal static class FreePort
 {

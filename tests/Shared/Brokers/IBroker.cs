@@ -1,4 +1,4 @@
-namespace LoadGen.Client.Tests;
+namespace LoadGen.Testing;
 
 /// <summary>A real broker on 127.0.0.1 for a test.</summary>
 public interface IBroker : IAsyncDisposable

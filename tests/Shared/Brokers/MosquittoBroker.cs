@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 
-namespace LoadGen.Client.Tests;
+namespace LoadGen.Testing;
 
 /// <summary>
 /// A real mosquitto (Debian package <c>mosquitto</c>) on a free 127.0.0.1 port with its own config file, stopped by

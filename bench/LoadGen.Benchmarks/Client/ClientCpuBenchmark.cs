@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using LoadGen.Client;
+using LoadGen.Testing;
+
+namespace LoadGen.Benchmarks.Client;
+
+/// <summary>
+/// What one client message costs the client's own CPU. It starts a real mosquitto, runs 10 sessions in the shared
+/// asynchronous model, keeps a fixed window of QoS 1 or QoS 2 publishes (100 B) in flight per session, and divides
+/// this process's user+system CPU time over the measured interval by the messages completed in it. Mosquitto runs
+/// in its own process, so its CPU is not counted. Timed work here is the benchmark itself, not a test.
+/// </summary>
+internal static class ClientCpuBenchmark
+{
+    private sealed record Result(int QoS, int Window, long Messages, double Seconds, double CpuSeconds)
+    {
+        public double MessagesPerSecond => Messages / Seconds;
+
+        public double CpuMicrosecondsPerMessage => CpuSeconds * 1e6 / Messages;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int sessions = 10;
+        TimeSpan duration = TimeSpan.FromSeconds(ArgValue(args, "--seconds", 5));
+        string? output = args.SkipWhile(a => a != "--artifacts").Skip(1).FirstOrDefault();
+        await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
+        Console.WriteLine($"mosquitto pid {broker.Pid} on 127.0.0.1:{broker.Port}; {sessions} sessions, 100 B payload, {duration.TotalSeconds} s per case");
+
+        var results = new List<Result>();
+        foreach (int qos in new[] { 1, 2 })
+        {
+            foreach (int window in new[] { 1, 16 })
+            {
+                Result result = args.Contains("--select")
+                    ? MeasureSelectLoop(broker.Port, sessions, qos, window, duration)
+                    : await MeasureAsync(broker.Port, sessions, qos, window, duration);
+                results.Add(result);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"QoS {qos} window {window,2}: {result.MessagesPerSecond,9:F0} msg/s, {result.CpuMicrosecondsPerMessage,6:F2} µs CPU per message"));
+            }
+        }
+
+        string markdown = Markdown(results, sessions, duration);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        if (output is not null)
+        {
+            Directory.CreateDirectory(output);
+            await File.WriteAllTextAsync(Path.Combine(output, "client-cpu.md"), markdown);
+            await File.WriteAllTextAsync(Path.Combine(output, "client-cpu.json"), System.Text.Json.JsonSerializer.Serialize(
+                results.Select(r => new { r.QoS, r.Window, r.Messages, r.Seconds, r.CpuSeconds, r.MessagesPerSecond, r.CpuMicrosecondsPerMessage }),
+                new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        }
+
+        return 0;
+    }
+
+    private static async Task<Result> MeasureAsync(int port, int sessions, int qos, int window, TimeSpan duration)
+    {
+        byte[] topic = "bench/cpu"u8.ToArray();
+        byte[] payload = new byte[100];
+        long completed = 0;
+        using var stop = new CancellationTokenSource();
+        var clients = new List<MqttClient>();
+        var runs = new List<Task<MqttErrorCode>>();
+        var connected = new CountdownEvent(sessions);
+        for (int i = 0; i < sessions; i++)
+        {
+            var client = new MqttClient(new MqttSessionOptions { ClientId = $"cpu-{qos}-{window}-{i}", InflightWindow = window });
+            client.OnConnect = (_, _, _, _) => connected.Signal();
+            // Closed loop: every completion publishes the next message, so each session keeps `window` in flight.
+            client.OnPublish = (c, _, _) =>
+            {
+                Interlocked.Increment(ref completed);
+                if (!stop.IsCancellationRequested)
+                {
+                    c.Publish(topic, payload, qos);
+                }
+            };
+            client.OnLog = (_, _, level, text) => { if (level >= MqttLogLevel.Warning) Console.WriteLine($"  {level}: {text}"); };
+            MqttErrorCode rc = client.Connect("127.0.0.1", port);
+            if (rc != MqttErrorCode.Success)
+            {
+                throw new InvalidOperationException($"connect failed: {rc}");
+            }
+
+            runs.Add(client.RunAsync(stop.Token));
+            clients.Add(client);
+        }
+
+        if (!connected.Wait(TimeSpan.FromSeconds(10)))
+        {
+            throw new TimeoutException("sessions did not connect");
+        }
+
+        foreach (MqttClient client in clients)
+        {
+            for (int w = 0; w < window; w++)
+            {
+                client.Publish(topic, payload, qos);
+            }
+
+            await client.FlushAsync();
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1)); // warm-up: tiered JIT, socket buffers
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        TimeSpan cpuStart = process.TotalProcessorTime;
+        long start = Interlocked.Read(ref completed);
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(duration);
+        process.Refresh();
+        TimeSpan cpuEnd = process.TotalProcessorTime;
+        long end = Interlocked.Read(ref completed);
+        double seconds = clock.Elapsed.TotalSeconds;
+
+        stop.Cancel();
+        await Task.WhenAll(runs);
+        foreach (MqttClient client in clients)
+        {
+            client.Disconnect();
+            client.Dispose();
+        }
+
+        return new Result(qos, window, end - start, seconds, (cpuEnd - cpuStart).TotalSeconds);
+    }
+
+    // One thread drives every session through select(): paho's external-event-loop shape, no thread pool involved.
+    private static Result MeasureSelectLoop(int port, int sessions, int qos, int window, TimeSpan duration)
+    {
+        byte[] topic = "bench/cpu"u8.ToArray();
+        byte[] payload = new byte[100];
+        long completed = 0;
+        bool stopping = false;
+        var clients = new List<MqttClient>();
+        for (int i = 0; i < sessions; i++)
+        {
+            var client = new MqttClient(new MqttSessionOptions { ClientId = $"sel-{qos}-{window}-{i}", InflightWindow = window });
+            client.OnPublish = (c, _, _) =>
+            {
+                completed++;
+                if (!stopping)
+                {
+                    c.Publish(topic, payload, qos);
+                }
+            };
+            client.Connect("127.0.0.1", port);
+            clients.Add(client);
+        }
+
+        var readable = new List<System.Net.Sockets.Socket>(sessions);
+        long reads = 0;
+        long passes = 0;
+        void Pass()
+        {
+            passes++;
+            readable.Clear();
+            foreach (MqttClient c in clients)
+            {
+                readable.Add(c.Socket!);
+            }
+
+            System.Net.Sockets.Socket.Select(readable, null, null, 1000);
+            foreach (MqttClient c in clients)
+            {
+                if (readable.Contains(c.Socket!))
+                {
+                    reads++;
+                    c.LoopRead();
+                }
+
+                if (c.WantWrite)
+                {
+                    c.LoopWrite();
+                }
+            }
+        }
+
+        var warm = Stopwatch.StartNew();
+        while (clients.Any(c => !c.IsConnected))
+        {
+            Pass();
+        }
+
+        foreach (MqttClient client in clients)
+        {
+            for (int w = 0; w < window; w++)
+            {
+                client.Publish(topic, payload, qos);
+            }
+        }
+
+        while (warm.Elapsed < TimeSpan.FromSeconds(1))
+        {
+            Pass();
+        }
+
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        TimeSpan cpuStart = process.TotalProcessorTime;
+        long start = completed;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < duration)
+        {
+            Pass();
+        }
+
+        process.Refresh();
+        TimeSpan cpuEnd = process.TotalProcessorTime;
+        long end = completed;
+        double seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"  select loop: {reads / (double)Math.Max(1, end):F2} socket reads per message");
+        stopping = true;
+        foreach (MqttClient client in clients)
+        {
+            client.Disconnect();
+            client.Dispose();
+        }
+
+        return new Result(qos, window, end - start, seconds, (cpuEnd - cpuStart).TotalSeconds);
+    }
+
+    private static string Markdown(List<Result> results, int sessions, TimeSpan duration)
+    {
+        var sb = new StringBuilder();
+        string mode = Environment.GetCommandLineArgs().Contains("--select")
+            ? "one thread on select()"
+            : Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1"
+                ? "shared async loop model, inline socket completions"
+                : "shared async loop model";
+        sb.AppendLine(CultureInfo.InvariantCulture,
+            $"Client CPU per message against mosquitto on loopback: {sessions} sessions, 100 B payload, {duration.TotalSeconds} s per case, {mode}.");
+        sb.AppendLine();
+        sb.AppendLine("| QoS | in flight per session | msg/s | client CPU µs per message |");
+        sb.AppendLine("|---|---|---|---|");
+        foreach (Result r in results)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.QoS} | {r.Window} | {r.MessagesPerSecond:F0} | {r.CpuMicrosecondsPerMessage:F2} |");
+        }
+
+        return sb.ToString();
+    }
+
+    private static int ArgValue(string[] args, string name, int fallback)
+    {
+        int index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}
