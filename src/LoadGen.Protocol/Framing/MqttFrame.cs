@@ -54,6 +54,7 @@ public readonly struct MqttFrame
     public ReadOnlySequence<byte> Body => _array is null ? _body : new ReadOnlySequence<byte>(_array, _bodyOffset, RemainingLength);
 
     /// <summary>The body as one contiguous array range, when it is one.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal bool TryGetArrayBody(out ArrayBackedBody body)
     {
         if (_array is not null)
@@ -62,6 +63,9 @@ public readonly struct MqttFrame
             return true;
         }
 
-        return ArrayBackedBody.TryCreate(_body, out body);
+        return TryGetArrayBodySlow(out body);
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private bool TryGetArrayBodySlow(out ArrayBackedBody body) => ArrayBackedBody.TryCreate(_body, out body);
 }

@@ -25,6 +25,14 @@ public static partial class MqttDecoder
             return DecodePublishArrayBacked(contiguous, flags, qos, version);
         }
 
+        return DecodePublishGeneral(frame, flags, qos, version);
+    }
+
+    // Any other layout: a body that spans segments, or memory that is not an array. Out of line, because the general
+    // reader holds object references the JIT must zero in the prologue: inlined, every PUBLISH would pay for it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static PublishPacket DecodePublishGeneral(in MqttFrame frame, byte flags, MqttQualityOfService qos, MqttProtocolVersion version)
+    {
         var reader = new MqttReader(frame.Body);
         ReadOnlySequence<byte> topic = reader.ReadBytes(reader.ReadUInt16("topic name"), "topic name");
         ushort packetId = qos == MqttQualityOfService.AtMostOnce ? (ushort)0 : ReadPacketId(ref reader, MqttPacketType.Publish);
@@ -36,7 +44,6 @@ public static partial class MqttDecoder
         }
 
         ValidateTopicName(topic, version, properties);
-
         return new PublishPacket(topic, reader.ReadToEnd(), flags, packetId, properties);
     }
 
@@ -89,7 +96,7 @@ public static partial class MqttDecoder
 
         ReadOnlySequence<byte> topic = body.Slice(2, topicLength);
         ReadOnlySpan<byte> topicSpan = span.Slice(2, topicLength);
-        if (topicLength == 0 || topicSpan.IndexOfAny(TopicNameForbidden) >= 0 || !Utf8.IsValid(topicSpan))
+        if (topicLength == 0 || !PlainTopic.IsPlainAscii(topicSpan))
         {
             ValidateTopicNameSlow(topic, version, properties);
         }
