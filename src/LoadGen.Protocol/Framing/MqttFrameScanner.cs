@@ -35,19 +35,10 @@ public static class MqttFrameScanner
         if (SequenceMarshal.TryGetArray(buffer, out ArraySegment<byte> segment))
         {
             ReadOnlySpan<byte> span = segment.AsSpan();
-            if (span.Length >= 3 || (span.Length == 2 && span[1] < 0x80))
+            if (span.Length >= 2 && TryReadLength(span, out int remaining, out int headerLength))
             {
-                int remaining = span[1];
-                int headerLength = 2;
-                if (remaining >= 0x80)
-                {
-                    int second = span[2];
-                    remaining = second is > 0 and < 0x80 ? (remaining & 0x7F) | (second << 7) : -1;
-                    headerLength = 3;
-                }
-
                 int total = headerLength + remaining;
-                if (remaining >= 0 && total <= span.Length && total <= maximumPacketSize && ValidFirstByte[span[0]] != 0)
+                if (total <= span.Length && total <= maximumPacketSize && ValidFirstByte[span[0]] != 0)
                 {
                     frame = new MqttFrame(span[0], remaining, headerLength, segment.Array!, segment.Offset + headerLength);
                     buffer = new ReadOnlySequence<byte>(segment.Array!, segment.Offset + total, segment.Count - total);
@@ -57,6 +48,28 @@ public static class MqttFrameScanner
         }
 
         return TryReadGeneral(ref buffer, out frame, maximumPacketSize);
+    }
+
+    // The remaining length, read without throwing: any doubt (too long, not minimal, cut short) returns false and the
+    // general path decides, with the precise error when there is one.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryReadLength(ReadOnlySpan<byte> span, out int remaining, out int headerLength)
+    {
+        remaining = 0;
+        int limit = Math.Min(span.Length, 1 + VariableByteInteger.MaxByteCount);
+        for (int i = 1; i < limit; i++)
+        {
+            byte b = span[i];
+            remaining |= (b & 0x7F) << (7 * (i - 1));
+            if (b < 0x80)
+            {
+                headerLength = i + 1;
+                return b != 0 || i == 1;
+            }
+        }
+
+        headerLength = 0;
+        return false;
     }
 
     private static OperationStatus TryReadGeneral(ref ReadOnlySequence<byte> buffer, out MqttFrame frame, int maximumPacketSize)

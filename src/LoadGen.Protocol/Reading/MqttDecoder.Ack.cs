@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LoadGen.Protocol;
 
 public static partial class MqttDecoder
@@ -15,6 +17,40 @@ public static partial class MqttDecoder
             WrongType(frame, MqttPacketType.PubAck);
         }
 
+        // The common forms, from one array: identifier only (remaining length 2), or identifier and reason code (3).
+        if (frame.RemainingLength is 2 or 3 && frame.TryGetArrayBody(out ArrayBackedBody body))
+        {
+            ReadOnlySpan<byte> span = body.Span;
+            ushort id = (ushort)(span[0] << 8 | span[1]);
+            if (id == 0)
+            {
+                MqttProtocolException.ZeroPacketIdentifier(type);
+            }
+
+            if (frame.RemainingLength == 2)
+            {
+                return new AckPacket { Type = type, PacketId = id };
+            }
+
+            if (version != MqttProtocolVersion.V500)
+            {
+                MqttProtocolException.TrailingBytes(type, 1);
+            }
+
+            CheckReasonCode(span[2],
+                type is MqttPacketType.PubAck or MqttPacketType.PubRec ? ReasonCodeSet.PubAckOrPubRec : ReasonCodeSet.PubRelOrPubComp,
+                type);
+            return new AckPacket { Type = type, PacketId = id, ReasonCode = (MqttReasonCode)span[2] };
+        }
+
+        return DecodeAckGeneral(frame, type, version);
+    }
+
+    // Everything else: properties, or a body that is not one array. Out of line so the fast path above does not pay
+    // for the general reader's prologue.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static AckPacket DecodeAckGeneral(in MqttFrame frame, MqttPacketType type, MqttProtocolVersion version)
+    {
         var reader = new MqttReader(frame.Body);
         ushort packetId = ReadPacketId(ref reader, type);
         byte reason = 0;
