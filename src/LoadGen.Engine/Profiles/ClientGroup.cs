@@ -1,0 +1,66 @@
+using LoadGen.Protocol;
+
+namespace LoadGen.Engine;
+
+/// <summary>Whether a group's sessions publish or subscribe.</summary>
+public enum GroupRole
+{
+    /// <summary>Sessions publish messages.</summary>
+    Publisher,
+    /// <summary>Sessions subscribe and receive.</summary>
+    Subscriber,
+}
+
+/// <summary>One named group of identical sessions in a profile.</summary>
+public sealed record ClientGroup
+{
+    /// <summary>The group's name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Publisher or subscriber.</summary>
+    public required GroupRole Role { get; init; }
+
+    /// <summary>How many sessions.</summary>
+    public required int Sessions { get; init; }
+
+    /// <summary>New connections per second while the group starts.</summary>
+    public double ConnectRate { get; init; } = 1_000;
+
+    /// <summary>MQTT 3.1.1 or 5.0.</summary>
+    public MqttProtocolVersion ProtocolVersion { get; init; } = MqttProtocolVersion.V311;
+
+    /// <summary>Clean session (3.1.1) / clean start (5.0).</summary>
+    public bool CleanStart { get; init; } = true;
+
+    /// <summary>MQTT 5.0 session expiry.</summary>
+    public TimeSpan SessionExpiry { get; init; }
+
+    /// <summary>Keep alive.</summary>
+    public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The client identifier template.</summary>
+    public TopicTemplate ClientId { get; init; } = TopicTemplate.Parse("loadgen-%i");
+
+    /// <summary>The topic template publishers write to.</summary>
+    public TopicTemplate? Topic { get; init; }
+
+    /// <summary>The QoS of each message, drawn by weight.</summary>
+    public QosMix Qos { get; init; } = QosMix.Only(MqttQualityOfService.AtMostOnce);
+
+    /// <summary>The payload size, fixed or a range.</summary>
+    public PayloadSize Payload { get; init; } = new(100, 100);
+
+    /// <summary>Messages per second per session, where a stage does not set the rate.</summary>
+    public double Rate { get; init; } = 1;
+
+    /// <summary>The load simulation, in order.</summary>
+    public IReadOnlyList<Stage> Stages { get; init; } = [];
+
+    /// <summary>Subscriptions of a subscriber group.</summary>
+    public IReadOnlyList<SubscriptionSpec> Subscriptions { get; init; } = [];
+}
+
+/// <summary>A subscription a subscriber group makes.</summary>
+/// <param name="Filter">The topic filter template.</param>
+/// <param name="QoS">The maximum QoS asked for.</param>
+public sealed record SubscriptionSpec(TopicTemplate Filter, MqttQualityOfService QoS);

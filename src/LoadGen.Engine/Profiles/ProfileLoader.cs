@@ -1,0 +1,522 @@
+using System.Globalization;
+using LoadGen.Protocol;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace LoadGen.Engine;
+
+/// <summary>
+/// Reads a YAML profile into a <see cref="LoadProfile"/>. It checks everything before a run starts and reports every
+/// problem at once, each with the file, line, field and what is allowed, so a bad profile costs one edit, not one
+/// failed run per mistake.
+/// </summary>
+public static class ProfileLoader
+{
+    private static readonly string[] TopKeys = ["name", "broker", "duration", "warmup", "groups", "slo"];
+    private static readonly string[] GroupKeys =
+    [
+        "name", "role", "sessions", "connect_rate", "protocol", "clean_start", "session_expiry", "keep_alive", "client_id",
+        "topic", "qos", "payload", "rate", "stages", "subscriptions",
+    ];
+
+    private static readonly string[] Histograms = ["connect", "suback", "qos0", "qos1", "qos2", "qos2.pubrec", "qos2.pubcomp", "e2e"];
+
+    /// <summary>Loads and checks a profile file. Throws <see cref="ProfileException"/> listing every problem.</summary>
+    public static LoadProfile Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ProfileException([new ProfileError(path, 0, 0, "(file)", "no such profile file")]);
+        }
+
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Parses and checks profile text; <paramref name="file"/> names it in errors.</summary>
+    public static LoadProfile Parse(string yaml, string file)
+    {
+        var reader = new Reader(file);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            throw new ProfileException([new ProfileError(file, (int)ex.Start.Line, (int)ex.Start.Column, "(yaml)", ex.InnerException?.Message ?? ex.Message)]);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new ProfileException([new ProfileError(file, 1, 1, "(profile)", "expected a mapping with name, broker, duration and groups")]);
+        }
+
+        LoadProfile? profile = reader.Profile(root);
+        if (reader.Errors.Count > 0 || profile is null)
+        {
+            throw new ProfileException(reader.Errors);
+        }
+
+        return profile;
+    }
+
+    private sealed class Reader(string file)
+    {
+        public List<ProfileError> Errors { get; } = new();
+
+        public LoadProfile? Profile(YamlMappingNode root)
+        {
+            Dictionary<string, YamlNode> top = Fields(root, "(profile)", TopKeys);
+            string name = Required(top, root, "name") is { } n ? Text(n, "name") ?? "" : "";
+            string broker = top.TryGetValue("broker", out YamlNode? b) ? Broker(b) : "embedded";
+            TimeSpan duration = Required(top, root, "duration") is { } d ? Duration(d, "duration") : TimeSpan.Zero;
+            TimeSpan warmup = top.TryGetValue("warmup", out YamlNode? w) ? Duration(w, "warmup") : TimeSpan.Zero;
+            var groups = new List<ClientGroup>();
+            if (Required(top, root, "groups") is { } g)
+            {
+                if (g is YamlSequenceNode list && list.Children.Count > 0)
+                {
+                    for (int i = 0; i < list.Children.Count; i++)
+                    {
+                        if (Group(list.Children[i], $"groups[{i}]") is { } group)
+                        {
+                            groups.Add(group);
+                        }
+                    }
+                }
+                else
+                {
+                    Error(g, "groups", "expected a list of at least one client group");
+                }
+            }
+
+            var slos = new List<SloThreshold>();
+            if (top.TryGetValue("slo", out YamlNode? s))
+            {
+                if (s is YamlSequenceNode sloList)
+                {
+                    for (int i = 0; i < sloList.Children.Count; i++)
+                    {
+                        if (Slo(sloList.Children[i], $"slo[{i}]") is { } slo)
+                        {
+                            slos.Add(slo);
+                        }
+                    }
+                }
+                else
+                {
+                    Error(s, "slo", "expected a list such as [\"p99(qos1) < 20ms\", \"error_rate < 0.1%\"]");
+                }
+            }
+
+            if (warmup >= duration && duration > TimeSpan.Zero && top.TryGetValue("warmup", out YamlNode? wn))
+            {
+                Error(wn, "warmup", $"must be shorter than the duration ({duration.TotalSeconds:0.###} s)");
+            }
+
+            return new LoadProfile { Name = name, Broker = broker, Duration = duration, Warmup = warmup, Groups = groups, Slos = slos, SourceFile = file };
+        }
+
+        private ClientGroup? Group(YamlNode node, string path)
+        {
+            if (node is not YamlMappingNode map)
+            {
+                Error(node, path, "expected a mapping with name, role and sessions");
+                return null;
+            }
+
+            Dictionary<string, YamlNode> f = Fields(map, path, GroupKeys);
+            string name = Required(f, map, "name", path) is { } n ? Text(n, $"{path}.name") ?? "" : "";
+            GroupRole role = Required(f, map, "role", path) is { } r ? Choice(r, $"{path}.role", ["publisher", "subscriber"]) == "subscriber" ? GroupRole.Subscriber : GroupRole.Publisher : GroupRole.Publisher;
+            int sessions = Required(f, map, "sessions", path) is { } s ? (int)Number(s, $"{path}.sessions", 1, 1_000_000, whole: true) : 0;
+            var group = new ClientGroup { Name = name, Role = role, Sessions = sessions };
+            if (f.TryGetValue("connect_rate", out YamlNode? cr)) group = group with { ConnectRate = Rate(cr, $"{path}.connect_rate") };
+            if (f.TryGetValue("protocol", out YamlNode? p))
+            {
+                group = group with { ProtocolVersion = Choice(p, $"{path}.protocol", ["3.1.1", "5.0"]) == "5.0" ? MqttProtocolVersion.V500 : MqttProtocolVersion.V311 };
+            }
+
+            if (f.TryGetValue("clean_start", out YamlNode? cs)) group = group with { CleanStart = Bool(cs, $"{path}.clean_start") };
+            if (f.TryGetValue("session_expiry", out YamlNode? se)) group = group with { SessionExpiry = Duration(se, $"{path}.session_expiry") };
+            if (f.TryGetValue("keep_alive", out YamlNode? ka)) group = group with { KeepAlive = Duration(ka, $"{path}.keep_alive") };
+            if (f.TryGetValue("client_id", out YamlNode? ci) && Template(ci, $"{path}.client_id") is { } clientId) group = group with { ClientId = clientId };
+            if (f.TryGetValue("topic", out YamlNode? t) && Template(t, $"{path}.topic") is { } topic) group = group with { Topic = topic };
+            if (f.TryGetValue("qos", out YamlNode? q) && Qos(q, $"{path}.qos") is { } mix) group = group with { Qos = mix };
+            if (f.TryGetValue("payload", out YamlNode? pl)) group = group with { Payload = Payload(pl, $"{path}.payload") };
+            if (f.TryGetValue("rate", out YamlNode? rt)) group = group with { Rate = Rate(rt, $"{path}.rate") };
+            if (f.TryGetValue("stages", out YamlNode? st)) group = group with { Stages = Stages(st, $"{path}.stages") };
+            if (f.TryGetValue("subscriptions", out YamlNode? sb)) group = group with { Subscriptions = Subscriptions(sb, $"{path}.subscriptions") };
+
+            if (role == GroupRole.Publisher && !f.ContainsKey("topic"))
+            {
+                Error(map, $"{path}.topic", "a publisher group needs a topic, for example \"sensors/%i/temperature\"");
+            }
+
+            if (role == GroupRole.Subscriber && group.Subscriptions.Count == 0)
+            {
+                Error(map, $"{path}.subscriptions", "a subscriber group needs at least one subscription, for example [{ filter: \"sensors/#\", qos: 1 }]");
+            }
+
+            return group;
+        }
+
+        private IReadOnlyList<Stage> Stages(YamlNode node, string path)
+        {
+            var stages = new List<Stage>();
+            if (node is not YamlSequenceNode list)
+            {
+                Error(node, path, "expected a list of stages such as [{ inject: { rate: 100, during: 30s } }]");
+                return stages;
+            }
+
+            string[] kinds = ["inject", "ramping_inject", "keep_constant", "ramping_constant", "pause"];
+            for (int i = 0; i < list.Children.Count; i++)
+            {
+                string at = $"{path}[{i}]";
+                if (list.Children[i] is not YamlMappingNode one || one.Children.Count != 1)
+                {
+                    Error(list.Children[i], at, $"expected one of {string.Join(", ", kinds)} with its settings");
+                    continue;
+                }
+
+                (YamlNode key, YamlNode value) = one.Children.First();
+                if (!kinds.Contains((key as YamlScalarNode)?.Value))
+                {
+                    Choice(key, at, kinds); // reports the error with the allowed kinds
+                    continue;
+                }
+
+                string kind = ((YamlScalarNode)key).Value!;
+                if (value is not YamlMappingNode settings)
+                {
+                    Error(value, $"{at}.{kind}", "expected settings such as { rate: 100, during: 30s }");
+                    continue;
+                }
+
+                string[] allowed = kind switch
+                {
+                    "inject" or "ramping_inject" => ["rate", "during"],
+                    "keep_constant" or "ramping_constant" => ["copies", "during"],
+                    _ => ["during"],
+                };
+                Dictionary<string, YamlNode> s = Fields(settings, $"{at}.{kind}", allowed);
+                TimeSpan during = Required(s, settings, "during", $"{at}.{kind}") is { } d ? Duration(d, $"{at}.{kind}.during") : TimeSpan.Zero;
+                switch (kind)
+                {
+                    case "inject" or "ramping_inject":
+                        double rate = Required(s, settings, "rate", $"{at}.{kind}") is { } r ? Rate(r, $"{at}.{kind}.rate") : 0;
+                        stages.Add(kind == "inject" ? new InjectStage(rate, during) : new RampingInjectStage(rate, during));
+                        break;
+                    case "keep_constant" or "ramping_constant":
+                        int copies = Required(s, settings, "copies", $"{at}.{kind}") is { } c ? (int)Number(c, $"{at}.{kind}.copies", 0, 1_000_000, whole: true) : 0;
+                        stages.Add(kind == "keep_constant" ? new KeepConstantStage(copies, during) : new RampingConstantStage(copies, during));
+                        break;
+                    default:
+                        stages.Add(new PauseStage(during));
+                        break;
+                }
+            }
+
+            return stages;
+        }
+
+        private IReadOnlyList<SubscriptionSpec> Subscriptions(YamlNode node, string path)
+        {
+            var result = new List<SubscriptionSpec>();
+            if (node is not YamlSequenceNode list)
+            {
+                Error(node, path, "expected a list such as [{ filter: \"sensors/#\", qos: 1 }]");
+                return result;
+            }
+
+            for (int i = 0; i < list.Children.Count; i++)
+            {
+                string at = $"{path}[{i}]";
+                if (list.Children[i] is not YamlMappingNode map)
+                {
+                    Error(list.Children[i], at, "expected { filter: ..., qos: 0|1|2 }");
+                    continue;
+                }
+
+                Dictionary<string, YamlNode> f = Fields(map, at, ["filter", "qos"]);
+                YamlNode? filterNode = Required(f, map, "filter", at);
+                TopicTemplate? filter = filterNode is null ? null : Template(filterNode, $"{at}.filter");
+                int qos = f.TryGetValue("qos", out YamlNode? q) ? (int)Number(q, $"{at}.qos", 0, 2, whole: true) : 0;
+                if (filter is not null)
+                {
+                    try
+                    {
+                        MqttTopic.ValidateFilter(System.Text.Encoding.UTF8.GetBytes(filter.Text.Replace("%", "x", StringComparison.Ordinal)), MqttProtocolVersion.V500);
+                        result.Add(new SubscriptionSpec(filter, (MqttQualityOfService)qos));
+                    }
+                    catch (MqttProtocolException ex)
+                    {
+                        Error(filterNode!, $"{at}.filter", ex.Message);
+                    }
+                }
+            }
+
+            return result;
+        }
+
+        private SloThreshold? Slo(YamlNode node, string path)
+        {
+            string? text = Text(node, path);
+            if (text is null)
+            {
+                return null;
+            }
+
+            const string allowed = "allowed: p50|p90|p99|p99.9|max(connect|suback|qos0|qos1|qos2|qos2.pubrec|qos2.pubcomp|e2e) < 20ms, error_rate < 0.1%, throughput >= 1000";
+            string[] parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length != 3 || parts[1] is not ("<" or "<=" or ">" or ">="))
+            {
+                Error(node, path, $"\"{text}\" is not 'metric operator value'; {allowed}");
+                return null;
+            }
+
+            string metric = parts[0];
+            string? histogram = null;
+            int open = metric.IndexOf('(');
+            if (open > 0 && metric.EndsWith(')'))
+            {
+                histogram = metric[(open + 1)..^1];
+                metric = metric[..open];
+                if (metric is not ("p50" or "p90" or "p99" or "p99.9" or "max") || !Histograms.Contains(histogram))
+                {
+                    Error(node, path, $"unknown latency metric \"{parts[0]}\"; {allowed}");
+                    return null;
+                }
+
+                if (!TryDuration(parts[2], out TimeSpan bound))
+                {
+                    Error(node, path, $"\"{parts[2]}\" is not a duration such as 500us, 20ms or 1s");
+                    return null;
+                }
+
+                return new SloThreshold(metric, histogram, parts[1], bound.TotalMicroseconds, text);
+            }
+
+            if (metric == "error_rate" && parts[2].EndsWith('%') &&
+                double.TryParse(parts[2][..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double percent))
+            {
+                return new SloThreshold(metric, null, parts[1], percent / 100, text);
+            }
+
+            if (metric == "throughput" && double.TryParse(parts[2], NumberStyles.Float, CultureInfo.InvariantCulture, out double rate))
+            {
+                return new SloThreshold(metric, null, parts[1], rate, text);
+            }
+
+            Error(node, path, $"cannot read \"{text}\"; {allowed}");
+            return null;
+        }
+
+        private QosMix? Qos(YamlNode node, string path)
+        {
+            if (node is YamlScalarNode)
+            {
+                int qos = (int)Number(node, path, 0, 2, whole: true);
+                return QosMix.Only((MqttQualityOfService)qos);
+            }
+
+            if (node is not YamlMappingNode map)
+            {
+                Error(node, path, "expected 0, 1, 2, or weights such as { 0: 60, 1: 30, 2: 10 }");
+                return null;
+            }
+
+            Dictionary<string, YamlNode> f = Fields(map, path, ["0", "1", "2"]);
+            int Weight(string key) => f.TryGetValue(key, out YamlNode? v) ? (int)Number(v, $"{path}.{key}", 0, 1_000_000, whole: true) : 0;
+            var mix = new QosMix(Weight("0"), Weight("1"), Weight("2"));
+            if (mix.Total == 0)
+            {
+                Error(node, path, "the weights add up to 0; give at least one QoS a positive weight");
+                return null;
+            }
+
+            return mix;
+        }
+
+        private PayloadSize Payload(YamlNode node, string path)
+        {
+            string? text = Text(node, path);
+            if (text is null)
+            {
+                return default;
+            }
+
+            string[] range = text.Split('-', 2);
+            if (int.TryParse(range[0], NumberStyles.None, CultureInfo.InvariantCulture, out int min) &&
+                (range.Length == 1 || int.TryParse(range[1], NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+            {
+                int max = range.Length == 1 ? min : int.Parse(range[1], CultureInfo.InvariantCulture);
+                if (min <= max && max <= VariableByteInteger.MaxValue - 65_535)
+                {
+                    return new PayloadSize(min, max);
+                }
+            }
+
+            Error(node, path, $"\"{text}\" is not a size in bytes such as 100 or a range such as 64-256");
+            return default;
+        }
+
+        private TopicTemplate? Template(YamlNode node, string path)
+        {
+            string? text = Text(node, path);
+            if (text is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                return TopicTemplate.Parse(text);
+            }
+            catch (FormatException ex)
+            {
+                Error(node, path, ex.Message);
+                return null;
+            }
+        }
+
+        private string Broker(YamlNode node)
+        {
+            string? text = Text(node, "broker");
+            if (text is null || text == "embedded")
+            {
+                return "embedded";
+            }
+
+            if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || uri.Scheme != "mqtt" || uri.Port <= 0)
+            {
+                Error(node, "broker", $"\"{text}\" is neither 'embedded' nor a URL such as mqtt://127.0.0.1:1883");
+            }
+
+            return text;
+        }
+
+        private double Rate(YamlNode node, string path)
+        {
+            string? text = Text(node, path);
+            string number = text?.EndsWith("/s", StringComparison.Ordinal) == true ? text[..^2] : text ?? "";
+            if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double rate) && rate > 0 && double.IsFinite(rate))
+            {
+                return rate;
+            }
+
+            Error(node, path, $"\"{text}\" is not a positive rate per second such as 100 or 100/s");
+            return 0;
+        }
+
+        private TimeSpan Duration(YamlNode node, string path)
+        {
+            string? text = Text(node, path);
+            if (text is not null && TryDuration(text, out TimeSpan value))
+            {
+                return value;
+            }
+
+            Error(node, path, $"\"{text}\" is not a duration such as 500ms, 30s, 2m or 1h");
+            return TimeSpan.Zero;
+        }
+
+        private static bool TryDuration(string text, out TimeSpan value)
+        {
+            (string unit, double scale)[] units = [("us", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600)];
+            foreach ((string unit, double scale) in units)
+            {
+                if (text.EndsWith(unit, StringComparison.Ordinal) && !(unit == "s" && (text.EndsWith("ms", StringComparison.Ordinal) || text.EndsWith("us", StringComparison.Ordinal))) &&
+                    double.TryParse(text[..^unit.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out double amount) && amount >= 0)
+                {
+                    value = TimeSpan.FromSeconds(amount * scale);
+                    return true;
+                }
+            }
+
+            value = default;
+            return false;
+        }
+
+        private double Number(YamlNode node, string path, double min, double max, bool whole)
+        {
+            string? text = Text(node, path);
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) &&
+                value >= min && value <= max && (!whole || value == Math.Floor(value)))
+            {
+                return value;
+            }
+
+            Error(node, path, $"\"{text}\" is not {(whole ? "a whole number" : "a number")} from {min} to {max}");
+            return min;
+        }
+
+        private bool Bool(YamlNode node, string path)
+        {
+            string? text = Text(node, path);
+            if (text is "true" or "false")
+            {
+                return text == "true";
+            }
+
+            Error(node, path, $"\"{text}\" is not true or false");
+            return false;
+        }
+
+        private string Choice(YamlNode node, string path, string[] allowed)
+        {
+            string? text = Text(node, path);
+            if (text is not null && allowed.Contains(text))
+            {
+                return text;
+            }
+
+            Error(node, path, $"\"{text}\" is not allowed; allowed: {string.Join(", ", allowed)}");
+            return allowed[0];
+        }
+
+        private string? Text(YamlNode node, string path)
+        {
+            if (node is YamlScalarNode scalar && scalar.Value is not null)
+            {
+                return scalar.Value;
+            }
+
+            Error(node, path, "expected a single value");
+            return null;
+        }
+
+        private Dictionary<string, YamlNode> Fields(YamlMappingNode map, string path, string[] allowed)
+        {
+            var fields = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+            foreach ((YamlNode key, YamlNode value) in map.Children)
+            {
+                string name = (key as YamlScalarNode)?.Value ?? "";
+                if (!allowed.Contains(name))
+                {
+                    Error(key, path == "(profile)" ? name : $"{path}.{name}", $"unknown field '{name}'; allowed: {string.Join(", ", allowed)}");
+                }
+                else if (!fields.TryAdd(name, value))
+                {
+                    Error(key, path == "(profile)" ? name : $"{path}.{name}", $"'{name}' is given twice");
+                }
+            }
+
+            return fields;
+        }
+
+        private YamlNode? Required(Dictionary<string, YamlNode> fields, YamlNode owner, string name, string? path = null)
+        {
+            if (fields.TryGetValue(name, out YamlNode? node))
+            {
+                return node;
+            }
+
+            Error(owner, path is null ? name : $"{path}.{name}", "is required");
+            return null;
+        }
+
+        private void Error(YamlNode node, string field, string message) =>
+            Errors.Add(new ProfileError(file, (int)node.Start.Line, (int)node.Start.Column, field, message));
+    }
+}
