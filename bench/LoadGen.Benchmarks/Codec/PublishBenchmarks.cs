@@ -1,34 +1,15 @@
-using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using LoadGen.Protocol;
-using MQTTnet.Adapter;
-using MQTTnet.Packets;
-using MQTTnet.Protocol;
 
 namespace LoadGen.Benchmarks.Codec;
 
-/// <summary>
-/// PUBLISH at QoS 1 across payload sizes and both protocol versions. Decode: from a framed packet, as MQTTnet's
-/// formatter receives it, ours returns a view while MQTTnet builds a packet with a string topic and a copied payload;
-/// a second LoadGen row adds the framing. Encode: both end with the whole packet, payload included, in an
-/// <see cref="IBufferWriter{T}"/>; ours takes the topic and payload bytes as a session holds them.
-/// </summary>
+/// <summary>PUBLISH at QoS 1 across payload sizes and both protocol versions (rows in <see cref="PublishCodecBenchmarks"/>).</summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
-public class PublishBenchmarks
+public class PublishBenchmarks : PublishCodecBenchmarks
 {
-    private readonly ArrayBufferWriter<byte> _output = new(128 * 1024);
-    private PublishPacket _ours;
-    private MqttPublishPacket _theirs = null!;
-    private ReadOnlySequence<byte> _frame;
-    private MqttFrame _scanned;
-    private byte[] _topic = [];
-    private byte[] _payload = [];
-    private ReceivedMqttPacket _received;
-    private MqttNetFormatter _mqttnet = null!;
-
     [Params(16, 256, 4096, 65536)]
     public int PayloadSize { get; set; }
 
@@ -36,65 +17,5 @@ public class PublishBenchmarks
     public MqttProtocolVersion Version { get; set; }
 
     [GlobalSetup]
-    public void Setup()
-    {
-        byte[] payload = new byte[PayloadSize];
-        new Random(42).NextBytes(payload);
-        byte[] topic = "devices/0042/telemetry"u8.ToArray();
-        _ours = new PublishPacket
-        {
-            Topic = new ReadOnlySequence<byte>(topic), Payload = new ReadOnlySequence<byte>(payload),
-            QoS = MqttQualityOfService.AtLeastOnce, PacketId = 4242,
-        };
-        _theirs = new MqttPublishPacket
-        {
-            Topic = "devices/0042/telemetry", PayloadSegment = payload,
-            QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce, PacketIdentifier = 4242,
-        };
-        _mqttnet = new MqttNetFormatter(Version);
-        var writer = new ArrayBufferWriter<byte>();
-        MqttEncoder.WritePublish(writer, _ours, Version);
-        byte[] frame = writer.WrittenSpan.ToArray();
-        _frame = new ReadOnlySequence<byte>(frame);
-        ReadOnlySequence<byte> scan = _frame;
-        MqttFrameScanner.TryRead(ref scan, out _scanned);
-        _topic = topic;
-        _payload = payload;
-        _received = MqttNetFormatter.Received(frame);
-    }
-
-    [Benchmark(Baseline = true, Description = "MQTTnet decode"), BenchmarkCategory("Decode")]
-    public object DecodeMqttNet() => _mqttnet.Decode(_received);
-
-    // Like MQTTnet's row, decodes a packet whose fixed header has already been read.
-    [Benchmark(Description = "LoadGen decode"), BenchmarkCategory("Decode")]
-    public long DecodeLoadGen()
-    {
-        PublishPacket packet = MqttDecoder.DecodePublish(_scanned, Version);
-        return packet.Payload.Length + packet.PacketId;
-    }
-
-    // The whole receive-side cost: find the frame in the buffer, advance past it, decode.
-    [Benchmark(Description = "LoadGen scan+decode"), BenchmarkCategory("Decode")]
-    public long ScanAndDecodeLoadGen()
-    {
-        ReadOnlySequence<byte> buffer = _frame;
-        MqttFrameScanner.TryRead(ref buffer, out MqttFrame frame);
-        PublishPacket packet = MqttDecoder.DecodePublish(frame, Version);
-        return packet.Payload.Length + packet.PacketId;
-    }
-
-    [Benchmark(Baseline = true, Description = "MQTTnet encode+copy"), BenchmarkCategory("Encode")]
-    public int EncodeMqttNet()
-    {
-        _output.ResetWrittenCount();
-        return _mqttnet.EncodeInto(_theirs, _output);
-    }
-
-    [Benchmark(Description = "LoadGen encode"), BenchmarkCategory("Encode")]
-    public int EncodeLoadGen()
-    {
-        _output.ResetWrittenCount();
-        return MqttEncoder.WritePublish(_output, _topic, _payload, _ours.QoS, _ours.PacketId, Version);
-    }
+    public void Setup() => Prepare(PayloadSize, MqttQualityOfService.AtLeastOnce, Version);
 }
