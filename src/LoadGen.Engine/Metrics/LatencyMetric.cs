@@ -1,0 +1,22 @@
+namespace LoadGen.Engine;
+
+/// <summary>The handshake legs and events LoadGen times, each in its own histogram.</summary>
+public enum LatencyMetric
+{
+    /// <summary>TCP connect plus CONNECT → CONNACK.</summary>
+    Connect,
+    /// <summary>SUBSCRIBE → SUBACK.</summary>
+    SubAck,
+    /// <summary>QoS 0: the PUBLISH written.</summary>
+    QoS0Write,
+    /// <summary>QoS 1: PUBLISH → PUBACK.</summary>
+    QoS1PubAck,
+    /// <summary>QoS 2, first leg: PUBLISH → PUBREC.</summary>
+    QoS2PubRec,
+    /// <summary>QoS 2, second leg: PUBREL → PUBCOMP.</summary>
+    QoS2PubComp,
+    /// <summary>QoS 2, the whole flow: PUBLISH → PUBCOMP.</summary>
+    QoS2Flow,
+    /// <summary>Publish → delivery to a subscriber, from the timestamp carried in the payload.</summary>
+    EndToEnd,
+}
