@@ -1,4 +1,4 @@
-using MQTTnet.Adapter;
+using LoadGen.Benchmarks.Codec;
 using MQTTnet.Formatter;
 using MQTTnet.Packets;
 using NetVersion = MQTTnet.Formatter.MqttProtocolVersion;
@@ -15,22 +15,6 @@ internal static class MqttNetCodec
         return formatter.Encode(packet).ToArray();
     }
 
-    public static MqttPacket Decode(byte[] frame, OurVersion version)
-    {
-        var formatter = new MqttPacketFormatterAdapter((NetVersion)(int)version, new MqttBufferWriter(4096, 65535));
-        int offset = 1;
-        int remaining = 0;
-        int shift = 0;
-        byte b;
-        do
-        {
-            b = frame[offset++];
-            remaining |= (b & 0x7F) << shift;
-            shift += 7;
-        }
-        while ((b & 0x80) != 0);
-
-        Assert.Equal(frame.Length, offset + remaining);
-        return formatter.Decode(new ReceivedMqttPacket(frame[0], new ArraySegment<byte>(frame, offset, remaining), frame.Length));
-    }
+    // Framing as MQTTnet's channel does it is shared with the benchmark baseline (linked from bench/).
+    public static MqttPacket Decode(byte[] frame, OurVersion version) => new MqttNetFormatter(version).Decode(MqttNetFormatter.Received(frame));
 }
