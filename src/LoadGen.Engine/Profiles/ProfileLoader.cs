@@ -129,7 +129,8 @@ public static class ProfileLoader
             string name = Required(f, map, "name", path) is { } n ? Text(n, $"{path}.name") ?? "" : "";
             GroupRole role = Required(f, map, "role", path) is { } r ? Choice(r, $"{path}.role", ["publisher", "subscriber"]) == "subscriber" ? GroupRole.Subscriber : GroupRole.Publisher : GroupRole.Publisher;
             int sessions = Required(f, map, "sessions", path) is { } s ? (int)Number(s, $"{path}.sessions", 1, 1_000_000, whole: true) : 0;
-            var group = new ClientGroup { Name = name, Role = role, Sessions = sessions };
+            // Client ids must differ across groups, or a broker takes one session over with another.
+            var group = new ClientGroup { Name = name, Role = role, Sessions = sessions, ClientId = TopicTemplate.Parse($"{name.Replace("%", "%%", StringComparison.Ordinal)}-%i") };
             if (f.TryGetValue("connect_rate", out YamlNode? cr)) group = group with { ConnectRate = Rate(cr, $"{path}.connect_rate") };
             if (f.TryGetValue("protocol", out YamlNode? p))
             {

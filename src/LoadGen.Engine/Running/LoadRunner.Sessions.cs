@@ -1,0 +1,234 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using LoadGen.Client;
+using LoadGen.Protocol;
+
+namespace LoadGen.Engine;
+
+public sealed partial class LoadRunner
+{
+    // One simulated device: its client, where it publishes, and the per-message bookkeeping its callbacks need.
+    private sealed class Session
+    {
+        public required MqttClient Client { get; init; }
+
+        public required ClientGroup Group { get; init; }
+
+        public required int Index { get; init; }
+
+        public required string ClientId { get; init; }
+
+        public byte[] Topic { get; set; } = [];
+
+        // Payload buffers in rotation: a QoS 1/2 message's memory must stay put until its handshake ends, because a
+        // resend reads it again. Twice the window plus one keeps a buffer out of use while its message can be in flight.
+        public byte[][] Payloads { get; set; } = [];
+
+        public int NextPayload { get; set; }
+
+        // Intended send times by packet identifier slot (identifier % window, as the session's own window maps them).
+        public long[] Intended { get; set; } = [];
+
+        public int Sequence { get; set; }
+
+        public Random Random { get; } = new();
+
+        public DeliveryAudit? Audit { get; set; }
+
+        public long ConnectStarted { get; set; }
+
+        public long SubscribeStarted { get; set; }
+
+        public volatile bool Active;
+
+        public bool Connected { get; set; }
+
+        public bool Subscribed { get; set; }
+
+        public Task<MqttErrorCode>? Run { get; set; }
+    }
+
+    private void CreateSessions()
+    {
+        int index = 0;
+        foreach (ClientGroup group in _profile.Groups.OrderBy(g => g.Role == GroupRole.Publisher ? 1 : 0))
+        {
+            for (int i = 0; i < group.Sessions; i++, index++)
+            {
+                string clientId = group.ClientId.Expand(i, "", Random.Shared);
+                int window = 16;
+                var client = new MqttClient(new MqttSessionOptions
+                {
+                    ClientId = clientId,
+                    ProtocolVersion = group.ProtocolVersion,
+                    CleanStart = group.CleanStart,
+                    KeepAlive = group.KeepAlive,
+                    SessionExpirySeconds = (uint)group.SessionExpiry.TotalSeconds,
+                    InflightWindow = window,
+                });
+                var session = new Session { Client = client, Group = group, Index = index, ClientId = clientId };
+                if (group.Role == GroupRole.Publisher)
+                {
+                    session.Topic = Encoding.UTF8.GetBytes(group.Topic!.Expand(i, clientId, session.Random));
+                    session.Payloads = Enumerable.Range(0, 2 * window + 1).Select(_ => new byte[Math.Max(1, group.Payload.Max)]).ToArray();
+                    session.Intended = new long[window];
+                }
+                else
+                {
+                    session.Audit = new DeliveryAudit();
+                }
+
+                Wire(session);
+                _sessions.Add(session);
+            }
+        }
+    }
+
+    private void Wire(Session session)
+    {
+        MqttClient client = session.Client;
+        client.OnConnect = (_, _, _, rc) =>
+        {
+            if (rc == 0)
+            {
+                session.Connected = true;
+                _counters.AddConnected();
+                long now = Stopwatch.GetTimestamp();
+                _setup.Record(LatencyMetric.Connect, 0, session.ConnectStarted, now);
+            }
+            else
+            {
+                _counters.AddError($"connack {rc}", connectFailure: true);
+            }
+        };
+        client.OnDisconnect = (_, _, rc) =>
+        {
+            if (rc != 0)
+            {
+                _counters.AddError($"disconnect: {(MqttErrorCode)rc}");
+            }
+        };
+        client.OnSubscribe = (_, _, _, granted) =>
+        {
+            session.Subscribed = true;
+            _setup.Record(LatencyMetric.SubAck, 0, session.SubscribeStarted, Stopwatch.GetTimestamp());
+            if (granted.Any(g => g >= 0x80))
+            {
+                _counters.AddError("subscription refused");
+            }
+        };
+        client.OnMessage = (_, _, message) => Delivered(session, message);
+        client.OnPublishCompleted = (_, completion) => Completed(session, completion);
+    }
+
+    private void Delivered(Session session, MqttMessage message)
+    {
+        long now = Stopwatch.GetTimestamp();
+        _counters.AddReceived();
+        ReadOnlySpan<byte> stamp = message.Payload.IsSingleSegment
+            ? message.Payload.FirstSpan
+            : message.Payload.Slice(0, Math.Min(PayloadStamp.Size, message.Payload.Length)).ToArray();
+        if (PayloadStamp.TryRead(stamp, out long sent, out int publisher, out int sequence))
+        {
+            _latency.Record(LatencyMetric.EndToEnd, 0, sent, now);
+            (bool duplicate, bool outOfOrder) = session.Audit!.Observe(publisher, sequence);
+            if (duplicate)
+            {
+                _counters.AddDuplicate();
+            }
+
+            if (outOfOrder)
+            {
+                _counters.AddOutOfOrder();
+            }
+        }
+    }
+
+    private void Completed(Session session, PublishCompletion c)
+    {
+        if (!c.Succeeded)
+        {
+            _counters.AddError($"publish refused 0x{(byte)c.ReasonCode:X2}");
+            return;
+        }
+
+        _counters.AddAcknowledged();
+        long intended = session.Intended[c.PacketId % session.Intended.Length];
+        if (c.QoS == MqttQualityOfService.AtLeastOnce)
+        {
+            _latency.Record(LatencyMetric.QoS1PubAck, intended, c.FirstSentTicks, c.CompletedTicks);
+        }
+        else
+        {
+            _latency.Record(LatencyMetric.QoS2PubRec, intended, c.FirstSentTicks, c.PubRecTicks);
+            _latency.Record(LatencyMetric.QoS2PubComp, 0, c.PubRelSentTicks, c.CompletedTicks);
+            _latency.Record(LatencyMetric.QoS2Flow, intended, c.FirstSentTicks, c.CompletedTicks);
+        }
+
+        if (session.Active)
+        {
+            // Closed model: the next message goes as soon as this one is done.
+            if (TrySend(session, 0))
+            {
+                _ = session.Client.FlushAsync();
+            }
+        }
+    }
+
+    private async Task ConnectAsync(GroupRole role, CancellationToken cancellationToken)
+    {
+        foreach (ClientGroup group in _profile.Groups.Where(g => g.Role == role))
+        {
+            List<Session> sessions = _sessions.Where(s => s.Group == group).ToList();
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < sessions.Count; i++)
+            {
+                // Paced by the group's connect rate: session i goes at start + i / rate.
+                long due = start + (long)(i / group.ConnectRate * Stopwatch.Frequency);
+                long wait = due - Stopwatch.GetTimestamp();
+                if (wait > Stopwatch.Frequency / 1000)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), cancellationToken).ConfigureAwait(false);
+                }
+
+                Session session = sessions[i];
+                session.ConnectStarted = Stopwatch.GetTimestamp();
+                MqttErrorCode rc = session.Client.Connect(() => TcpTransport.Connect(_host, _port, TimeSpan.FromSeconds(10)));
+                if (rc != MqttErrorCode.Success)
+                {
+                    _counters.AddError($"connect: {rc}", connectFailure: true);
+                    continue;
+                }
+
+                session.Run = session.Client.RunAsync(CancellationToken.None);
+            }
+
+            await WaitAsync(() => sessions.All(s => s.Connected || s.Client.Socket is null), TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SubscribeAsync(CancellationToken cancellationToken)
+    {
+        List<Session> subscribers = _sessions.Where(s => s.Group.Role == GroupRole.Subscriber && s.Connected).ToList();
+        foreach (Session session in subscribers)
+        {
+            var list = MqttSubscriptionList.Create(session.Group.Subscriptions
+                .Select(sub => new MqttSubscription(sub.Filter.Expand(session.Index, session.ClientId, session.Random), sub.QoS)).ToArray());
+            session.SubscribeStarted = Stopwatch.GetTimestamp();
+            session.Client.Subscribe(list);
+            await session.Client.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await WaitAsync(() => subscribers.All(s => s.Subscribed || s.Client.Socket is null), TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task WaitAsync(Func<bool> condition, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition() && clock.Elapsed < limit)
+        {
+            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using LoadGen.Client;
+using LoadGen.Protocol;
+
+namespace LoadGen.Engine;
+
+public sealed partial class LoadRunner
+{
+    // One group's stages in order. Open model (inject, ramping_inject): message k of a stage is due at the time the
+    // rate curve reaches k, and that intended time is what its response time is measured from, even when it is sent
+    // late because every session's window was full. Closed model (keep_constant, ramping_constant): a number of
+    // sessions each publish their next message when the last completes.
+    private async Task RunStagesAsync(ClientGroup group, CancellationToken cancellationToken)
+    {
+        List<Session> sessions = _sessions.Where(s => s.Group == group && s.Connected).ToList();
+        if (sessions.Count == 0)
+        {
+            return;
+        }
+
+        double rate = 0;
+        int copies = 0;
+        int next = 0;
+        foreach (Stage stage in group.Stages)
+        {
+            switch (stage)
+            {
+                case PauseStage pause:
+                    await Task.Delay(pause.During, cancellationToken).ConfigureAwait(false);
+                    break;
+                case InjectStage inject:
+                    next = await InjectAsync(sessions, inject.Rate, inject.Rate, inject.During, next, cancellationToken).ConfigureAwait(false);
+                    rate = inject.Rate;
+                    break;
+                case RampingInjectStage ramp:
+                    next = await InjectAsync(sessions, rate, ramp.Rate, ramp.During, next, cancellationToken).ConfigureAwait(false);
+                    rate = ramp.Rate;
+                    break;
+                case KeepConstantStage keep:
+                    await KeepAsync(sessions, keep.Copies, keep.Copies, keep.During, cancellationToken).ConfigureAwait(false);
+                    copies = keep.Copies;
+                    break;
+                case RampingConstantStage rampCopies:
+                    await KeepAsync(sessions, copies, rampCopies.Copies, rampCopies.During, cancellationToken).ConfigureAwait(false);
+                    copies = rampCopies.Copies;
+                    break;
+            }
+        }
+    }
+
+    private async Task<int> InjectAsync(List<Session> sessions, double fromRate, double toRate, TimeSpan during, int next,
+        CancellationToken cancellationToken)
+    {
+        double seconds = during.TotalSeconds;
+        long start = Stopwatch.GetTimestamp();
+        long issued = 0;
+        var dirty = new HashSet<Session>();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            double t = (double)(Stopwatch.GetTimestamp() - start) / Stopwatch.Frequency;
+            if (t >= seconds)
+            {
+                break;
+            }
+
+            // Messages due by time t under a rate moving linearly from fromRate to toRate.
+            double due = fromRate * t + (toRate - fromRate) * t * t / (2 * seconds);
+            while (issued < (long)due)
+            {
+                long intended = start + (long)(IntendedSeconds(issued + 1, fromRate, toRate, seconds) * Stopwatch.Frequency);
+                bool sent = false;
+                for (int attempt = 0; attempt < sessions.Count && !sent; attempt++)
+                {
+                    Session session = sessions[next];
+                    next = (next + 1) % sessions.Count;
+                    if (TrySend(session, intended))
+                    {
+                        dirty.Add(session);
+                        sent = true;
+                    }
+                }
+
+                if (!sent)
+                {
+                    // Every window is full: the message stays due, and keeps its intended time.
+                    _counters.AddBacklogged();
+                    break;
+                }
+
+                issued++;
+            }
+
+            foreach (Session session in dirty)
+            {
+                await session.Client.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            dirty.Clear();
+            await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+        }
+
+        return next;
+    }
+
+    // Inverse of the rate curve: when the k-th message of the stage is due.
+    private static double IntendedSeconds(long k, double fromRate, double toRate, double seconds)
+    {
+        if (Math.Abs(toRate - fromRate) < 1e-9)
+        {
+            return k / toRate;
+        }
+
+        double a = (toRate - fromRate) / (2 * seconds);
+        double b = fromRate;
+        return (-b + Math.Sqrt(b * b + 4 * a * k)) / (2 * a);
+    }
+
+    private async Task KeepAsync(List<Session> sessions, int fromCopies, int toCopies, TimeSpan during, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < during && !cancellationToken.IsCancellationRequested)
+        {
+            double progress = clock.Elapsed / during;
+            int copies = Math.Min(sessions.Count, (int)Math.Round(fromCopies + (toCopies - fromCopies) * progress));
+            for (int i = 0; i < sessions.Count; i++)
+            {
+                bool active = i < copies;
+                if (active && !sessions[i].Active)
+                {
+                    sessions[i].Active = true;
+                    if (TrySend(sessions[i], 0))
+                    {
+                        await sessions[i].Client.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                sessions[i].Active = active;
+            }
+
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (Session session in sessions)
+        {
+            session.Active = false;
+        }
+    }
+
+    // Publishes one message from a session: QoS from the mix, a stamped payload of the group's size.
+    private bool TrySend(Session session, long intendedTicks)
+    {
+        ClientGroup group = session.Group;
+        MqttQualityOfService qos = group.Qos.Pick(session.Random.NextDouble());
+        if (qos != MqttQualityOfService.AtMostOnce && session.Client.Session.IsWindowFull)
+        {
+            return false;
+        }
+
+        int size = group.Payload.Min == group.Payload.Max ? group.Payload.Min : session.Random.Next(group.Payload.Min, group.Payload.Max + 1);
+        byte[] buffer = session.Payloads[session.NextPayload];
+        session.NextPayload = (session.NextPayload + 1) % session.Payloads.Length;
+        long now = Stopwatch.GetTimestamp();
+        PayloadStamp.Write(buffer.AsSpan(0, size), now, session.Index, session.Sequence);
+        (MqttErrorCode rc, int mid) = session.Client.Publish(session.Topic, buffer.AsMemory(0, size), (int)qos);
+        if (rc != MqttErrorCode.Success)
+        {
+            return false;
+        }
+
+        session.Sequence++;
+        _counters.AddSent();
+        if (qos == MqttQualityOfService.AtMostOnce)
+        {
+            _counters.AddAcknowledged();
+            _latency.Record(LatencyMetric.QoS0Write, intendedTicks, now, Stopwatch.GetTimestamp());
+        }
+        else
+        {
+            session.Intended[mid % session.Intended.Length] = intendedTicks;
+        }
+
+        return true;
+    }
+}

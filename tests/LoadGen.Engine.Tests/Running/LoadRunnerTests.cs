@@ -1,0 +1,77 @@
+namespace LoadGen.Engine.Tests.Running;
+
+/// <summary>Small profiles run end to end against the embedded broker.</summary>
+public class LoadRunnerTests
+{
+    private const string Profile = """
+        name: tiny
+        duration: 6s
+        groups:
+          - name: pubs
+            role: publisher
+            sessions: 20
+            connect_rate: 500/s
+            topic: "tiny/%i"
+            qos: { 0: 1, 1: 1, 2: 1 }
+            payload: 64
+            stages:
+              - ramping_inject: { rate: 200/s, during: 1s }
+              - inject: { rate: 200/s, during: 1s }
+              - pause: { during: 200ms }
+              - keep_constant: { copies: 5, during: 1s }
+          - name: sub
+            role: subscriber
+            sessions: 1
+            subscriptions: [ { filter: "tiny/#", qos: 2 } ]
+        slo:
+          - "error_rate < 1%"
+          - "p99(qos1) < 5s"
+        """;
+
+    [Fact]
+    public async Task ATinyMixedQoSProfileRunsEndToEndAndEveryMessageArrives()
+    {
+        LoadProfile profile = ProfileLoader.Parse(Profile, "tiny.yaml");
+        RunResult result = await LoadRunner.RunAsync(profile, new RunOptions(), CancellationToken.None);
+
+        Assert.False(result.Partial, result.PartialReason);
+        Assert.Equal(21, result.Counters["sessions_connected"]);
+        Assert.True(result.Counters["sent"] > 200, $"sent {result.Counters["sent"]}");
+        Assert.Equal(result.Counters["sent"], result.Counters["acknowledged"]);
+        // QoS 0 may be lost in principle; on loopback with a subscriber keeping up, nothing is.
+        Assert.Equal(result.Counters["sent"], result.Counters["received"]);
+        Assert.Equal(0, result.Counters["lost"]);
+        Assert.Equal(0, result.Counters["duplicates"]);
+        Assert.Empty(result.Errors);
+        foreach (string metric in new[] { "connect", "suback", "qos0", "qos1", "qos2.pubrec", "qos2.pubcomp", "qos2", "e2e" })
+        {
+            Assert.True(result.Response.ContainsKey(metric), $"no {metric} histogram");
+            Assert.True(result.Response[metric].P99 >= result.Service[metric].P99 || metric is "qos2.pubcomp" or "e2e" or "connect" or "suback");
+        }
+
+        Assert.True(result.Passed);
+    }
+
+    [Fact]
+    public async Task AnUnreachableSloFailsTheRunAndTheResultSaysWhich()
+    {
+        LoadProfile profile = ProfileLoader.Parse(Profile.Replace("\"p99(qos1) < 5s\"", "\"throughput >= 1000000\"", StringComparison.Ordinal), "tiny.yaml");
+        RunResult result = await LoadRunner.RunAsync(profile, new RunOptions(), CancellationToken.None);
+        Assert.False(result.Passed);
+        SloOutcome failed = Assert.Single(result.Slos, s => !s.Passed);
+        Assert.Equal("throughput >= 1000000", failed.Threshold);
+    }
+
+    [Fact]
+    public async Task CancellingARunStillYieldsAResultMarkedPartial()
+    {
+        LoadProfile profile = ProfileLoader.Parse(Profile, "tiny.yaml");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+        RunResult result = await LoadRunner.RunAsync(profile, new RunOptions(), cancel.Token);
+        Assert.True(result.Partial);
+        Assert.True(result.Counters["sent"] > 0);
+        string folder = ResultWriter.Write(result, Path.Combine(Path.GetTempPath(), "loadgen-tests"));
+        Assert.Contains("\"partial\": true", File.ReadAllText(Path.Combine(folder, "result.json")), StringComparison.Ordinal);
+        Assert.Contains("partial: cancelled", File.ReadAllText(Path.Combine(folder, "summary.md")), StringComparison.Ordinal);
+    }
+}
