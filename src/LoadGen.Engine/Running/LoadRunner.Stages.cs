@@ -52,19 +52,18 @@ public sealed partial class LoadRunner
         CancellationToken cancellationToken)
     {
         double seconds = during.TotalSeconds;
+        long total = (long)((fromRate + toRate) / 2 * seconds);
         long start = Stopwatch.GetTimestamp();
         long issued = 0;
         var dirty = new HashSet<Session>();
         while (!cancellationToken.IsCancellationRequested)
         {
-            double t = (double)(Stopwatch.GetTimestamp() - start) / Stopwatch.Frequency;
-            if (t >= seconds)
-            {
-                break;
-            }
+            // A late wake-up, or full windows, must not shrink the stage: past its end the loop keeps going until
+            // every message the stage scheduled has been sent, each still timed from its intended moment.
+            double t = Math.Min(seconds, (double)(Stopwatch.GetTimestamp() - start) / Stopwatch.Frequency);
 
             // Messages due by time t under a rate moving linearly from fromRate to toRate.
-            double due = fromRate * t + (toRate - fromRate) * t * t / (2 * seconds);
+            double due = Math.Min(total, fromRate * t + (toRate - fromRate) * t * t / (2 * seconds));
             while (issued < (long)due)
             {
                 long intended = start + (long)(IntendedSeconds(issued + 1, fromRate, toRate, seconds) * Stopwatch.Frequency);
@@ -96,6 +95,11 @@ public sealed partial class LoadRunner
             }
 
             dirty.Clear();
+            if (t >= seconds && issued >= total)
+            {
+                break;
+            }
+
             await Task.Delay(1, cancellationToken).ConfigureAwait(false);
         }
 

@@ -115,7 +115,7 @@ public class ResendTests
         await using var proxy = new RecordingProxy(broker.Port);
         using var publisher = new MqttClient(new MqttSessionOptions
         {
-            ClientId = "interval", Resend = ResendPolicy.Interval(TimeSpan.FromMilliseconds(50)),
+            ClientId = "interval", Resend = ResendPolicy.Interval(TimeSpan.FromMilliseconds(200)),
         });
         var completions = new List<PublishCompletion>();
         publisher.OnPublishCompleted = (_, c) => completions.Add(c);
@@ -126,9 +126,13 @@ public class ResendTests
         publisher.Publish("interval/t", "x"u8.ToArray(), 1);
         Pump.Until(() => completions.Count == 1, publisher);
 
-        Assert.Equal(["C>B CONNECT", "B>C CONNACK", "C>B PUBLISH q1 d0", "B>C PUBACK (dropped)", "C>B PUBLISH q1 d1", "B>C PUBACK"],
-            proxy.Log);
-        Assert.Equal(1, publisher.Session.Resends[ResendCounters.Kind.PublishQoS1, ResendCause.Interval]);
-        Assert.Equal(1, completions[0].Resends);
+        // On a loaded machine an acknowledgement can take longer than the interval, and the policy then (rightly)
+        // resends again, so the count is checked against the wire rather than fixed at one.
+        List<string> wire = proxy.Log;
+        Assert.Equal(["C>B CONNECT", "B>C CONNACK", "C>B PUBLISH q1 d0", "B>C PUBACK (dropped)", "C>B PUBLISH q1 d1"], wire.Take(5));
+        int resent = wire.Count(l => l == "C>B PUBLISH q1 d1");
+        Assert.Equal(resent, publisher.Session.Resends[ResendCounters.Kind.PublishQoS1, ResendCause.Interval]);
+        Assert.Equal(resent, completions[0].Resends);
+        Assert.Equal(0, publisher.Session.Resends[ResendCounters.Kind.PublishQoS1, ResendCause.Reconnect]);
     }
 }

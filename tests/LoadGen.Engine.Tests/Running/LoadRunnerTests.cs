@@ -36,7 +36,8 @@ public class LoadRunnerTests
 
         Assert.False(result.Partial, result.PartialReason);
         Assert.Equal(21, result.Counters["sessions_connected"]);
-        Assert.True(result.Counters["sent"] > 200, $"sent {result.Counters["sent"]}");
+        // The two open-model stages schedule exactly 100 + 200 messages; the closed-model stage adds more.
+        Assert.True(result.Counters["sent"] >= 300, $"sent {result.Counters["sent"]}");
         Assert.Equal(result.Counters["sent"], result.Counters["acknowledged"]);
         // QoS 0 may be lost in principle; on loopback with a subscriber keeping up, nothing is.
         Assert.Equal(result.Counters["sent"], result.Counters["received"]);
