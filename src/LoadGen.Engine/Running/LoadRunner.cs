@@ -67,7 +67,7 @@ public sealed partial class LoadRunner
             await ConnectAsync(GroupRole.Publisher, deadline.Token).ConfigureAwait(false);
 
             using var progress = new Timer(_ => Report(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-            Task warmupSwitch = SwitchAfterWarmupAsync(deadline.Token, value => acknowledgedAtWarmup = value, measured);
+            Task warmupSwitch = SwitchAfterWarmupAsync(deadline.Token, value => acknowledgedAtWarmup = value);
             var groups = _profile.Groups.Where(g => g.Role == GroupRole.Publisher).Select(g => RunStagesAsync(g, deadline.Token)).ToList();
             await Task.WhenAll(groups).ConfigureAwait(false);
             await warmupSwitch.ConfigureAwait(false);
@@ -110,7 +110,7 @@ public sealed partial class LoadRunner
         return BuildResult(startedUtc, broker, seconds, partial, missing, resends, brokerDropped, acknowledgedAtWarmup);
     }
 
-    private async Task SwitchAfterWarmupAsync(CancellationToken cancellationToken, Action<long> setAcknowledged, Stopwatch clock)
+    private async Task SwitchAfterWarmupAsync(CancellationToken cancellationToken, Action<long> setAcknowledged)
     {
         if (_profile.Warmup <= TimeSpan.Zero)
         {
@@ -129,7 +129,6 @@ public sealed partial class LoadRunner
         // Warm-up data (JIT, connection set-up, first bursts) stays out of the histograms and the throughput.
         Interlocked.Exchange(ref _latency, new LatencyHistograms());
         setAcknowledged(_counters.Acknowledged);
-        _ = clock;
     }
 
     private void Report()
