@@ -29,7 +29,8 @@ public sealed class LatencyHistograms
         LatencyMetric.QoS2PubRec => "qos2.pubrec",
         LatencyMetric.QoS2PubComp => "qos2.pubcomp",
         LatencyMetric.QoS2Flow => "qos2",
-        _ => "e2e",
+        LatencyMetric.EndToEnd => "e2e",
+        _ => "lag",
     };
 
     /// <summary>

@@ -19,4 +19,6 @@ public enum LatencyMetric
     QoS2Flow,
     /// <summary>Publish → delivery to a subscriber, from the timestamp carried in the payload.</summary>
     EndToEnd,
+    /// <summary>Generator lag: how late, against the schedule, the generator itself sent an open-model message.</summary>
+    GeneratorLag,
 }

@@ -19,7 +19,7 @@ public static class ProfileLoader
         "topic", "qos", "payload", "rate", "stages", "subscriptions",
     ];
 
-    private static readonly string[] Histograms = ["connect", "suback", "qos0", "qos1", "qos2", "qos2.pubrec", "qos2.pubcomp", "e2e"];
+    private static readonly string[] Histograms = ["connect", "suback", "qos0", "qos1", "qos2", "qos2.pubrec", "qos2.pubcomp", "e2e", "lag"];
 
     /// <summary>Loads and checks a profile file. Throws <see cref="ProfileException"/> listing every problem.</summary>
     public static LoadProfile Load(string path)

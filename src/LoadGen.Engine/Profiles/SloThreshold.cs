@@ -5,7 +5,7 @@ namespace LoadGen.Engine;
 /// <c>throughput &gt;= 1000</c>. A run whose result breaks any threshold exits with code 1.
 /// </summary>
 /// <param name="Metric">The metric: <c>p50</c>/<c>p90</c>/<c>p99</c>/<c>p99.9</c>/<c>max</c> of a histogram, <c>error_rate</c> or <c>throughput</c>.</param>
-/// <param name="Histogram">For percentiles: <c>connect</c>, <c>qos0</c>, <c>qos1</c>, <c>qos2</c>, <c>qos2.pubrec</c>, <c>qos2.pubcomp</c> or <c>e2e</c>.</param>
+/// <param name="Histogram">For percentiles: <c>connect</c>, <c>qos0</c>, <c>qos1</c>, <c>qos2</c>, <c>qos2.pubrec</c>, <c>qos2.pubcomp</c>, <c>e2e</c> or <c>lag</c> (generator lag).</param>
 /// <param name="Operator">One of <c>&lt;</c>, <c>&lt;=</c>, <c>&gt;</c>, <c>&gt;=</c>.</param>
 /// <param name="Value">The bound, in microseconds for latencies, a fraction for rates, messages per second for throughput.</param>
 /// <param name="Text">The threshold as written.</param>

@@ -15,13 +15,14 @@ public sealed class TopicTemplate
     {
         Text = text;
         _parts = parts;
+        IsRandom = parts.Any(p => p.Item2 == 'r');
     }
 
     /// <summary>The template as written.</summary>
     public string Text { get; }
 
     /// <summary>True when the result differs per message (it uses <c>%rand_N</c>), not just per session.</summary>
-    public bool IsRandom => _parts.Any(p => p.Kind == 'r');
+    public bool IsRandom { get; }
 
     /// <summary>Parses a template. Throws <see cref="FormatException"/> naming the bad placeholder.</summary>
     public static TopicTemplate Parse(string text)

@@ -165,7 +165,11 @@ public sealed partial class LoadRunner
         session.NextPayload = (session.NextPayload + 1) % session.Payloads.Length;
         long now = Stopwatch.GetTimestamp();
         PayloadStamp.Write(buffer.AsSpan(0, size), now, session.Index, session.Sequence);
-        (MqttErrorCode rc, int mid) = session.Client.Publish(session.Topic, buffer.AsMemory(0, size), (int)qos);
+        // %rand_N topics change per message; others were expanded once for the session.
+        byte[] topic = group.Topic!.IsRandom
+            ? System.Text.Encoding.UTF8.GetBytes(group.Topic.Expand(session.Index, session.ClientId, session.Random))
+            : session.Topic;
+        (MqttErrorCode rc, int mid) = session.Client.Publish(topic, buffer.AsMemory(0, size), (int)qos);
         if (rc != MqttErrorCode.Success)
         {
             return false;
@@ -173,6 +177,12 @@ public sealed partial class LoadRunner
 
         session.Sequence++;
         _counters.AddSent();
+        if (intendedTicks != 0)
+        {
+            // How far behind its own schedule the generator sent this message; part of every response time.
+            _latency.Record(LatencyMetric.GeneratorLag, 0, intendedTicks, Math.Max(intendedTicks, now));
+        }
+
         if (qos == MqttQualityOfService.AtMostOnce)
         {
             _counters.AddAcknowledged();
