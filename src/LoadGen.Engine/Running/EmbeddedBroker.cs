@@ -26,8 +26,8 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
     private long _dropped;
 
-    /// <summary>Starts the broker.</summary>
-    public static async Task<EmbeddedBroker> StartAsync()
+    /// <summary>Starts the broker; <paramref name="validate"/> may accept or refuse each CONNECT.</summary>
+    public static async Task<EmbeddedBroker> StartAsync(Func<ValidatingConnectionEventArgs, Task>? validate = null)
     {
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -43,6 +43,11 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             .WithMaxPendingMessagesPerClient(1_000_000)
             .Build();
         MqttServer server = factory.CreateMqttServer(options);
+        if (validate is not null)
+        {
+            server.ValidatingConnectionAsync += validate;
+        }
+
         var broker = new EmbeddedBroker(server, port);
         server.QueuedApplicationMessageOverwrittenAsync += _ =>
         {
