@@ -53,6 +53,7 @@ public sealed partial class MqttClient
                 }
 
                 _input.Advance(read);
+                _bytesReceived += read;
                 rc = HandleInput();
             }
 

@@ -94,6 +94,7 @@ public sealed partial class MqttClient
             }
 
             _input.Advance(read);
+            _bytesReceived += read;
             return HandleInput();
         }
     }

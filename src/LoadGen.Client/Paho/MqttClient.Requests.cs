@@ -11,6 +11,7 @@ public sealed partial class MqttClient
     private readonly Queue<(long EndPosition, int Mid)> _qos0Pending = new();
     private long _bytesQueued;
     private long _bytesFlushed;
+    private long _bytesReceived;
     private int _qos0Mid;
     private string? _lastTopic;
     private byte[] _lastTopicBytes = [];

@@ -55,6 +55,12 @@ public sealed partial class MqttClient : IDisposable
     /// <summary>The last protocol error, for reporting.</summary>
     public MqttProtocolException? LastProtocolError { get; private set; }
 
+    /// <summary>Bytes written to the broker since the client was created or reset, across reconnects.</summary>
+    public long BytesSent => Volatile.Read(ref _bytesFlushed);
+
+    /// <summary>Bytes read from the broker since the client was created or reset, across reconnects.</summary>
+    public long BytesReceived => Volatile.Read(ref _bytesReceived);
+
     /// <summary>
     /// Opens a TCP connection and sends CONNECT (paho's connect). The CONNACK arrives through the loop, as
     /// <see cref="OnConnect"/>.
@@ -195,7 +201,7 @@ public sealed partial class MqttClient : IDisposable
             _connector = null;
             _disconnectRequested = false;
             _qos0Pending.Clear();
-            _bytesQueued = _bytesFlushed = 0;
+            _bytesQueued = _bytesFlushed = _bytesReceived = 0;
             _input.Clear();
             _output.Clear();
             _sending.Clear();

@@ -4,12 +4,13 @@ using System.Net;
 using System.Net.Sockets;
 using LoadGen.Protocol;
 
-namespace LoadGen.Client.Tests;
+namespace LoadGen.Testing;
 
 /// <summary>
 /// A small MQTT-aware TCP proxy on 127.0.0.1 between a client and a real broker. It frames the bytes in both
 /// directions with our scanner and records one line per packet ("C>B PUBLISH q1 d0", "B>C PUBACK"), and it can drop
-/// chosen packets or cut every connection, which is how tests force lost acknowledgements.
+/// chosen packets, replace them, or cut every connection, which is how tests force lost acknowledgements and
+/// malformed packets.
 /// </summary>
 public sealed class RecordingProxy : IAsyncDisposable
 {
@@ -35,6 +36,12 @@ public sealed class RecordingProxy : IAsyncDisposable
     /// <summary>Decides, per packet, whether to drop it: (direction "C>B" or "B>C", description) → drop.</summary>
     public Func<string, string, bool>? Drop { get; set; }
 
+    /// <summary>
+    /// Decides, per packet, whether to send other bytes in its place: (direction, description) → the bytes to send,
+    /// or null to pass the packet on. This is how tests hand a client a malformed packet from a real broker.
+    /// </summary>
+    public Func<string, string, byte[]?>? Replace { get; set; }
+
     /// <summary>Every packet seen, in order, as "C>B TYPE ..." lines; dropped ones end in " (dropped)".</summary>
     public List<string> Log
     {
@@ -56,7 +63,11 @@ public sealed class RecordingProxy : IAsyncDisposable
             while (!_log.Any(match))
             {
                 TimeSpan left = deadline - DateTime.UtcNow;
-                Assert.True(left > TimeSpan.Zero, "the proxy never saw the expected packet; it saw: " + string.Join(", ", _log));
+                if (left <= TimeSpan.Zero)
+                {
+                    throw new TimeoutException("the proxy never saw the expected packet; it saw: " + string.Join(", ", _log));
+                }
+
                 Monitor.Wait(_log, left);
             }
         }
@@ -152,7 +163,12 @@ public sealed class RecordingProxy : IAsyncDisposable
                         Monitor.PulseAll(_log);
                     }
 
-                    if (!drop)
+                    byte[]? replacement = drop ? null : Replace?.Invoke(direction, description);
+                    if (replacement is not null)
+                    {
+                        await to.SendAsync(replacement, SocketFlags.None);
+                    }
+                    else if (!drop)
                     {
                         await to.SendAsync(buffer.AsMemory(consumed, frame.Length), SocketFlags.None);
                     }
