@@ -39,11 +39,35 @@ public sealed class LatencyHistograms
     /// </summary>
     public void Record(LatencyMetric metric, long intendedTicks, long startTicks, long endTicks)
     {
+        (long service, long response) = Measure(intendedTicks, startTicks, endTicks);
+        _service[(int)metric].RecordValue(service);
+        _response[(int)metric].RecordValue(response);
+    }
+
+    /// <summary>Service and response time in whole microseconds, clamped to the histograms' range.</summary>
+    internal static (long Service, long Response) Measure(long intendedTicks, long startTicks, long endTicks)
+    {
         long service = ToMicroseconds(endTicks - startTicks);
         long response = ToMicroseconds(endTicks - (intendedTicks == 0 ? startTicks : Math.Min(intendedTicks, startTicks)));
-        _service[(int)metric].RecordValue(Clamp(service));
-        _response[(int)metric].RecordValue(Clamp(response));
+        return (Clamp(service), Clamp(response));
     }
+
+    /// <summary>Total events recorded for <paramref name="metric"/>.</summary>
+    public long CountOf(LatencyMetric metric) => _service[(int)metric].TotalCount;
+
+    /// <summary>Clears every histogram.</summary>
+    public void Reset()
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            _service[i].Reset();
+            _response[i].Reset();
+        }
+    }
+
+    internal HistogramBase ServiceAt(int index) => _service[index];
+
+    internal HistogramBase ResponseAt(int index) => _response[index];
 
     /// <summary>Time from the actual send.</summary>
     public HistogramBase Service(LatencyMetric metric) => _service[(int)metric];

@@ -56,6 +56,15 @@ public sealed record ClientGroup
     /// <summary>The load simulation, in order.</summary>
     public IReadOnlyList<Stage> Stages { get; init; } = [];
 
+    /// <summary>QoS 1 and 2 messages a session may have in flight at once (bounded by the broker's Receive Maximum).</summary>
+    public int Inflight { get; init; } = 16;
+
+    /// <summary>
+    /// How long a session waits before connecting again after losing its connection; zero (the default) means it
+    /// does not, and a broker that goes away ends the run early, marked partial.
+    /// </summary>
+    public TimeSpan ReconnectDelay { get; init; }
+
     /// <summary>Subscriptions of a subscriber group.</summary>
     public IReadOnlyList<SubscriptionSpec> Subscriptions { get; init; } = [];
 }

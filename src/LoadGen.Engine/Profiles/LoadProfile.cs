@@ -23,4 +23,7 @@ public sealed record LoadProfile
 
     /// <summary>The file the profile came from.</summary>
     public string SourceFile { get; init; } = "";
+
+    /// <summary>The profile's YAML as run, with any <c>--set</c> overrides listed after it.</summary>
+    public string Text { get; init; } = "";
 }

@@ -9,7 +9,7 @@ namespace LoadGen.Engine;
 public sealed record ProfileError(string File, int Line, int Column, string Field, string Message)
 {
     /// <inheritdoc/>
-    public override string ToString() => $"{File}:{Line}:{Column}: {Field}: {Message}";
+    public override string ToString() => Line > 0 ? $"{File}:{Line}:{Column}: {Field}: {Message}" : $"{File}: {Field}: {Message}";
 }
 
 /// <summary>A profile that cannot be used; <see cref="Exception.Message"/> lists every problem, one per line.</summary>

@@ -16,24 +16,27 @@ public static class ProfileLoader
     private static readonly string[] GroupKeys =
     [
         "name", "role", "sessions", "connect_rate", "protocol", "clean_start", "session_expiry", "keep_alive", "client_id",
-        "topic", "qos", "payload", "rate", "stages", "subscriptions",
+        "topic", "qos", "payload", "rate", "stages", "subscriptions", "reconnect_delay", "inflight",
     ];
 
     private static readonly string[] Histograms = ["connect", "suback", "qos0", "qos1", "qos2", "qos2.pubrec", "qos2.pubcomp", "e2e", "lag"];
 
-    /// <summary>Loads and checks a profile file. Throws <see cref="ProfileException"/> listing every problem.</summary>
-    public static LoadProfile Load(string path)
+    /// <summary>
+    /// Loads and checks a profile file, after applying <paramref name="overrides"/> (<c>key=value</c>, see
+    /// <c>--set</c>). Throws <see cref="ProfileException"/> listing every problem.
+    /// </summary>
+    public static LoadProfile Load(string path, IReadOnlyList<string>? overrides = null)
     {
         if (!File.Exists(path))
         {
             throw new ProfileException([new ProfileError(path, 0, 0, "(file)", "no such profile file")]);
         }
 
-        return Parse(File.ReadAllText(path), path);
+        return Parse(File.ReadAllText(path), path, overrides);
     }
 
     /// <summary>Parses and checks profile text; <paramref name="file"/> names it in errors.</summary>
-    public static LoadProfile Parse(string yaml, string file)
+    public static LoadProfile Parse(string yaml, string file, IReadOnlyList<string>? overrides = null)
     {
         var reader = new Reader(file);
         var stream = new YamlStream();
@@ -51,13 +54,24 @@ public static class ProfileLoader
             throw new ProfileException([new ProfileError(file, 1, 1, "(profile)", "expected a mapping with name, broker, duration and groups")]);
         }
 
+        if (overrides is { Count: > 0 })
+        {
+            List<ProfileError> overrideErrors = ProfileOverrides.Apply(root, overrides);
+            if (overrideErrors.Count > 0)
+            {
+                throw new ProfileException(overrideErrors);
+            }
+        }
+
         LoadProfile? profile = reader.Profile(root);
         if (reader.Errors.Count > 0 || profile is null)
         {
             throw new ProfileException(reader.Errors);
         }
 
-        return profile;
+        // The text as run: the file, then the overrides, so a report shows exactly what was measured.
+        string text = overrides is { Count: > 0 } ? yaml.TrimEnd() + "\n" + string.Concat(overrides.Select(o => $"# --set {o}\n")) : yaml;
+        return profile with { SourceFile = file, Text = text };
     }
 
     private sealed class Reader(string file)
@@ -146,6 +160,8 @@ public static class ProfileLoader
             if (f.TryGetValue("payload", out YamlNode? pl)) group = group with { Payload = Payload(pl, $"{path}.payload") };
             if (f.TryGetValue("rate", out YamlNode? rt)) group = group with { Rate = Rate(rt, $"{path}.rate") };
             if (f.TryGetValue("stages", out YamlNode? st)) group = group with { Stages = Stages(st, $"{path}.stages") };
+            if (f.TryGetValue("inflight", out YamlNode? fl)) group = group with { Inflight = (int)Number(fl, $"{path}.inflight", 1, 0xEFFF, whole: true) };
+            if (f.TryGetValue("reconnect_delay", out YamlNode? rd)) group = group with { ReconnectDelay = Duration(rd, $"{path}.reconnect_delay") };
             if (f.TryGetValue("subscriptions", out YamlNode? sb)) group = group with { Subscriptions = Subscriptions(sb, $"{path}.subscriptions") };
 
             if (role == GroupRole.Publisher && !f.ContainsKey("topic"))

@@ -1,19 +1,20 @@
 using HdrHistogram;
+using LoadGen.Client;
 
 namespace LoadGen.Engine;
 
 public sealed partial class LoadRunner
 {
-    private RunResult BuildResult(DateTime startedUtc, string broker, double seconds, string? partial, long missing,
-        long resends, long brokerDropped, long acknowledgedAtWarmup)
+    private RunResult BuildResult(string broker, long missing, ResendCounters resends, long brokerDropped, long bytesSent,
+        long bytesReceived, bool brokerInProcess)
     {
-        LatencyHistograms latency = _latency;
         var service = new Dictionary<string, LatencySummary>();
         var response = new Dictionary<string, LatencySummary>();
-        foreach (LatencyMetric metric in Enum.GetValues<LatencyMetric>())
+        foreach (LatencyMetric metric in Metrics)
         {
             string name = LatencyHistograms.NameOf(metric);
-            LatencyHistograms source = metric is LatencyMetric.Connect or LatencyMetric.SubAck ? _setup : latency;
+            // Connects and subscriptions happen before the stages, so they are judged over the whole run.
+            LatencyHistograms source = metric is LatencyMetric.Connect or LatencyMetric.SubAck ? _all : _measured;
             if (source.Service(metric).TotalCount > 0)
             {
                 service[name] = Summarize(source.Service(metric));
@@ -21,6 +22,9 @@ public sealed partial class LoadRunner
             }
         }
 
+        List<TimelinePoint> measuredPoints = _timeline.Where(p => p.Phase == RunPhase.Measure).ToList();
+        double seconds = Math.Max(0.001, measuredPoints.Sum(p => p.Seconds));
+        long acknowledged = measuredPoints.Sum(p => p.Acknowledged);
         var counters = new Dictionary<string, long>
         {
             ["sessions_connected"] = _counters.Connected,
@@ -31,11 +35,25 @@ public sealed partial class LoadRunner
             ["duplicates"] = _counters.Duplicates,
             ["out_of_order"] = _counters.OutOfOrder,
             ["lost"] = missing,
-            ["resends"] = resends,
+            ["resends"] = resends.Total,
+            ["reconnects"] = _counters.Reconnects,
+            ["errors"] = _counters.Errors,
             ["backlogged"] = _counters.Backlogged,
             ["broker_dropped"] = brokerDropped,
+            ["bytes_sent"] = bytesSent,
+            ["bytes_received"] = bytesReceived,
         };
-        double throughput = (_counters.Acknowledged - acknowledgedAtWarmup) / seconds;
+
+        var resendTable = new Dictionary<string, long>();
+        foreach (ResendCounters.Kind kind in Enum.GetValues<ResendCounters.Kind>())
+        {
+            foreach (ResendCause cause in Enum.GetValues<ResendCause>())
+            {
+                resendTable[$"{ResendName(kind)}.{(cause == ResendCause.Interval ? "interval" : "reconnect")}"] = resends[kind, cause];
+            }
+        }
+
+        double throughput = acknowledged / seconds;
         double errorRate = _counters.Sent == 0 ? (_counters.Errors > 0 ? 1 : 0) : (double)_counters.Errors / _counters.Sent;
         var slos = _profile.Slos.Select(slo =>
         {
@@ -51,20 +69,63 @@ public sealed partial class LoadRunner
         return new RunResult
         {
             Profile = _profile.Name,
+            ProfileText = _options.ProfileText,
             Broker = broker,
-            StartedUtc = startedUtc,
+            StartedUtc = _startedUtc,
             Seconds = seconds,
-            Partial = partial is not null,
-            PartialReason = partial,
+            Partial = _partial is not null,
+            PartialReason = _partial,
             SessionsPlanned = _sessions.Count,
             Counters = counters,
+            Resends = resendTable,
             Errors = new Dictionary<string, long>(_counters.ErrorsByReason),
             Throughput = throughput,
             ErrorRate = errorRate,
+            Generator = Cost(measuredPoints, brokerInProcess),
+            Host = HostInfo.Current,
             Service = service,
             Response = response,
+            Percentiles = Distributions(),
             Slos = slos,
+            Timeline = _timeline.ToList(),
         };
+    }
+
+    // Over the measured phase only: start-up (JIT, connects) would otherwise dominate a short run's per-message cost.
+    private static GeneratorCost Cost(List<TimelinePoint> measured, bool brokerInProcess)
+    {
+        double cpu = measured.Sum(p => p.CpuSeconds);
+        long sent = measured.Sum(p => p.Sent);
+        long bytes = measured.Sum(p => p.BytesSent + p.BytesReceived);
+        return new GeneratorCost(cpu, brokerInProcess, sent == 0 ? 0 : cpu * 1e6 / sent, sent == 0 ? 0 : (double)bytes / sent);
+    }
+
+    private static string ResendName(ResendCounters.Kind kind) => kind switch
+    {
+        ResendCounters.Kind.PublishQoS1 => "qos1.publish",
+        ResendCounters.Kind.PublishQoS2 => "qos2.publish",
+        ResendCounters.Kind.PubRel => "qos2.pubrel",
+        _ => "qos2.pubrec",
+    };
+
+    // The latency distributions, for the percentile charts: values at the usual HdrHistogram percentiles.
+    private Dictionary<string, LatencyDistribution> Distributions()
+    {
+        var result = new Dictionary<string, LatencyDistribution>();
+        foreach (LatencyMetric metric in Metrics)
+        {
+            LatencyHistograms source = metric is LatencyMetric.Connect or LatencyMetric.SubAck ? _all : _measured;
+            if (source.Service(metric).TotalCount == 0)
+            {
+                continue;
+            }
+
+            result[LatencyHistograms.NameOf(metric)] = new LatencyDistribution(
+                LatencyDistribution.Percentiles.Select(p => (double)source.Response(metric).GetValueAtPercentile(p)).ToArray(),
+                LatencyDistribution.Percentiles.Select(p => (double)source.Service(metric).GetValueAtPercentile(p)).ToArray());
+        }
+
+        return result;
     }
 
     // SLOs on latency judge response time: what a device waiting on the broker experiences.

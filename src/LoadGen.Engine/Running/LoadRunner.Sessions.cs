@@ -46,7 +46,10 @@ public sealed partial class LoadRunner
 
         public bool Subscribed { get; set; }
 
-        public Task<MqttErrorCode>? Run { get; set; }
+        public Task? Run { get; set; }
+
+        // Protocol errors already counted, so each malformed packet is counted once, with its own reason.
+        public long ProtocolErrorsSeen { get; set; }
     }
 
     private void CreateSessions()
@@ -57,7 +60,7 @@ public sealed partial class LoadRunner
             for (int i = 0; i < group.Sessions; i++, index++)
             {
                 string clientId = group.ClientId.Expand(i, "", Random.Shared);
-                int window = 16;
+                int window = group.Inflight;
                 var client = new MqttClient(new MqttSessionOptions
                 {
                     ClientId = clientId,
@@ -71,7 +74,6 @@ public sealed partial class LoadRunner
                 if (group.Role == GroupRole.Publisher)
                 {
                     session.Topic = Encoding.UTF8.GetBytes(group.Topic!.Expand(i, clientId, session.Random));
-                    session.Payloads = Enumerable.Range(0, 2 * window + 1).Select(_ => new byte[Math.Max(1, group.Payload.Max)]).ToArray();
                     session.Intended = new long[window];
                 }
                 else
@@ -88,31 +90,54 @@ public sealed partial class LoadRunner
     private void Wire(Session session)
     {
         MqttClient client = session.Client;
-        client.OnConnect = (_, _, _, rc) =>
+        client.OnConnect = (_, _, flags, rc) =>
         {
             if (rc == 0)
             {
+                long now = Stopwatch.GetTimestamp();
+                _live.Record(LatencyMetric.Connect, 0, session.ConnectStarted, now);
+                if (session.Connected)
+                {
+                    _counters.AddReconnect();
+                    if (session.Group.Role == GroupRole.Subscriber && !flags.SessionPresent)
+                    {
+                        // The broker forgot the subscriptions with the session; without them nothing would arrive.
+                        Subscribe(session);
+                    }
+
+                    return;
+                }
+
                 session.Connected = true;
                 _counters.AddConnected();
-                long now = Stopwatch.GetTimestamp();
-                _setup.Record(LatencyMetric.Connect, 0, session.ConnectStarted, now);
             }
             else
             {
                 _counters.AddError($"connack {rc}", connectFailure: true);
             }
         };
-        client.OnDisconnect = (_, _, rc) =>
+        client.OnDisconnect = (c, _, rc) =>
         {
-            if (rc != 0)
+            if (rc == 0 || _stopping)
             {
-                _counters.AddError($"disconnect: {(MqttErrorCode)rc}");
+                return;
+            }
+
+            if (c.ProtocolErrors > session.ProtocolErrorsSeen && c.LastProtocolError is { } error)
+            {
+                // A malformed packet from the broker closed this one session; the reason names the rule it broke.
+                session.ProtocolErrorsSeen = c.ProtocolErrors;
+                _counters.AddError($"protocol error from broker: {error.Violation}");
+            }
+            else
+            {
+                _counters.AddError($"connection lost: {(MqttErrorCode)rc}");
             }
         };
         client.OnSubscribe = (_, _, _, granted) =>
         {
             session.Subscribed = true;
-            _setup.Record(LatencyMetric.SubAck, 0, session.SubscribeStarted, Stopwatch.GetTimestamp());
+            _live.Record(LatencyMetric.SubAck, 0, session.SubscribeStarted, Stopwatch.GetTimestamp());
             if (granted.Any(g => g >= 0x80))
             {
                 _counters.AddError("subscription refused");
@@ -131,7 +156,7 @@ public sealed partial class LoadRunner
             : message.Payload.Slice(0, Math.Min(PayloadStamp.Size, message.Payload.Length)).ToArray();
         if (PayloadStamp.TryRead(stamp, out long sent, out int publisher, out int sequence))
         {
-            _latency.Record(LatencyMetric.EndToEnd, 0, sent, now);
+            _live.Record(LatencyMetric.EndToEnd, 0, sent, now);
             (bool duplicate, bool outOfOrder) = session.Audit!.Observe(publisher, sequence);
             if (duplicate)
             {
@@ -157,13 +182,13 @@ public sealed partial class LoadRunner
         long intended = session.Intended[c.PacketId % session.Intended.Length];
         if (c.QoS == MqttQualityOfService.AtLeastOnce)
         {
-            _latency.Record(LatencyMetric.QoS1PubAck, intended, c.FirstSentTicks, c.CompletedTicks);
+            _live.Record(LatencyMetric.QoS1PubAck, intended, c.FirstSentTicks, c.CompletedTicks);
         }
         else
         {
-            _latency.Record(LatencyMetric.QoS2PubRec, intended, c.FirstSentTicks, c.PubRecTicks);
-            _latency.Record(LatencyMetric.QoS2PubComp, 0, c.PubRelSentTicks, c.CompletedTicks);
-            _latency.Record(LatencyMetric.QoS2Flow, intended, c.FirstSentTicks, c.CompletedTicks);
+            _live.Record(LatencyMetric.QoS2PubRec, intended, c.FirstSentTicks, c.PubRecTicks);
+            _live.Record(LatencyMetric.QoS2PubComp, 0, c.PubRelSentTicks, c.CompletedTicks);
+            _live.Record(LatencyMetric.QoS2Flow, intended, c.FirstSentTicks, c.CompletedTicks);
         }
 
         if (session.Active)
@@ -201,7 +226,7 @@ public sealed partial class LoadRunner
                     continue;
                 }
 
-                session.Run = session.Client.RunAsync(CancellationToken.None);
+                session.Run = SuperviseAsync(session);
             }
 
             await WaitAsync(() => sessions.All(s => s.Connected || s.Client.Socket is null), TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
@@ -213,14 +238,51 @@ public sealed partial class LoadRunner
         List<Session> subscribers = _sessions.Where(s => s.Group.Role == GroupRole.Subscriber && s.Connected).ToList();
         foreach (Session session in subscribers)
         {
-            var list = MqttSubscriptionList.Create(session.Group.Subscriptions
-                .Select(sub => new MqttSubscription(sub.Filter.Expand(session.Index, session.ClientId, session.Random), sub.QoS)).ToArray());
-            session.SubscribeStarted = Stopwatch.GetTimestamp();
-            session.Client.Subscribe(list);
-            await session.Client.FlushAsync(cancellationToken).ConfigureAwait(false);
+            Subscribe(session);
         }
 
         await WaitAsync(() => subscribers.All(s => s.Subscribed || s.Client.Socket is null), TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Subscribe(Session session)
+    {
+        var list = MqttSubscriptionList.Create(session.Group.Subscriptions
+            .Select(sub => new MqttSubscription(sub.Filter.Expand(session.Index, session.ClientId, session.Random), sub.QoS)).ToArray());
+        session.SubscribeStarted = Stopwatch.GetTimestamp();
+        session.Client.Subscribe(list);
+        _ = session.Client.FlushAsync();
+    }
+
+    // Runs a session's connection; with a reconnect delay, connects again whenever the connection is lost, until the
+    // run ends. The session's state survives, so with clean_start off unfinished handshakes resume (resends).
+    private async Task SuperviseAsync(Session session)
+    {
+        TimeSpan delay = session.Group.ReconnectDelay;
+        while (true)
+        {
+            await session.Client.RunAsync(CancellationToken.None).ConfigureAwait(false);
+            if (_stopping || delay <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            while (!_stopping)
+            {
+                await Task.Delay(delay).ConfigureAwait(false);
+                if (_stopping)
+                {
+                    return;
+                }
+
+                session.ConnectStarted = Stopwatch.GetTimestamp();
+                if (session.Client.Reconnect() == MqttErrorCode.Success)
+                {
+                    break;
+                }
+
+                _counters.AddError("reconnect failed");
+            }
+        }
     }
 
     private static async Task WaitAsync(Func<bool> condition, TimeSpan limit, CancellationToken cancellationToken)

@@ -56,6 +56,7 @@ public sealed partial class LoadRunner
         long start = Stopwatch.GetTimestamp();
         long issued = 0;
         var dirty = new HashSet<Session>();
+        bool backlogged = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             // A late wake-up, or full windows, must not shrink the stage: past its end the loop keeps going until
@@ -64,6 +65,7 @@ public sealed partial class LoadRunner
 
             // Messages due by time t under a rate moving linearly from fromRate to toRate.
             double due = Math.Min(total, fromRate * t + (toRate - fromRate) * t * t / (2 * seconds));
+            backlogged = false;
             while (issued < (long)due)
             {
                 long intended = start + (long)(IntendedSeconds(issued + 1, fromRate, toRate, seconds) * Stopwatch.Frequency);
@@ -83,6 +85,7 @@ public sealed partial class LoadRunner
                 {
                     // Every window is full: the message stays due, and keeps its intended time.
                     _counters.AddBacklogged();
+                    backlogged = true;
                     break;
                 }
 
@@ -100,7 +103,11 @@ public sealed partial class LoadRunner
                 break;
             }
 
-            await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+            // Sleep until the next message is due; with full windows, look again shortly, as acknowledgements free them.
+            long wake = backlogged
+                ? Stopwatch.GetTimestamp() + Stopwatch.Frequency / 5_000
+                : start + (long)(IntendedSeconds(Math.Min(issued + 1, total), fromRate, toRate, seconds) * Stopwatch.Frequency);
+            await PreciseTimer.Shared.WaitUntilAsync(wake, cancellationToken).ConfigureAwait(false);
         }
 
         return next;
@@ -160,6 +167,13 @@ public sealed partial class LoadRunner
             return false;
         }
 
+        if (session.Payloads.Length == 0)
+        {
+            // Allocated at the first send, so sessions that only connect (idle, or before their stage) stay small.
+            int window = session.Intended.Length;
+            session.Payloads = Enumerable.Range(0, 2 * window + 1).Select(_ => new byte[Math.Max(1, group.Payload.Max)]).ToArray();
+        }
+
         int size = group.Payload.Min == group.Payload.Max ? group.Payload.Min : session.Random.Next(group.Payload.Min, group.Payload.Max + 1);
         byte[] buffer = session.Payloads[session.NextPayload];
         session.NextPayload = (session.NextPayload + 1) % session.Payloads.Length;
@@ -180,13 +194,13 @@ public sealed partial class LoadRunner
         if (intendedTicks != 0)
         {
             // How far behind its own schedule the generator sent this message; part of every response time.
-            _latency.Record(LatencyMetric.GeneratorLag, 0, intendedTicks, Math.Max(intendedTicks, now));
+            _live.Record(LatencyMetric.GeneratorLag, 0, intendedTicks, Math.Max(intendedTicks, now));
         }
 
         if (qos == MqttQualityOfService.AtMostOnce)
         {
             _counters.AddAcknowledged();
-            _latency.Record(LatencyMetric.QoS0Write, intendedTicks, now, Stopwatch.GetTimestamp());
+            _live.Record(LatencyMetric.QoS0Write, intendedTicks, now, Stopwatch.GetTimestamp());
         }
         else
         {

@@ -17,12 +17,12 @@ public sealed partial class LoadRunner
     private readonly RunOptions _options;
     private readonly RunCounters _counters = new();
     private readonly List<Session> _sessions = new();
-    private LatencyHistograms _latency = new();
-
-    // Connects and subscriptions happen before the stages, so the warm-up reset must not throw them away.
-    private readonly LatencyHistograms _setup = new();
     private string _host = "127.0.0.1";
     private int _port;
+
+    // Set once the run is ending, so sessions closed on purpose are neither counted as errors nor reconnected.
+    private volatile bool _stopping;
+    private string? _partial;
 
     private LoadRunner(LoadProfile profile, RunOptions options)
     {
@@ -39,7 +39,9 @@ public sealed partial class LoadRunner
 
     private async Task<RunResult> RunAsync(CancellationToken cancellationToken)
     {
-        DateTime startedUtc = DateTime.UtcNow;
+        _startedUtc = DateTime.UtcNow;
+        _runStart = _lastSample = Stopwatch.GetTimestamp();
+        _last = _last with { Cpu = Environment.CpuUsage.TotalTime };
         string broker = _options.Broker ?? _profile.Broker;
         EmbeddedBroker? embedded = null;
         if (broker == "embedded")
@@ -53,49 +55,64 @@ public sealed partial class LoadRunner
             (_host, _port) = (uri.Host, uri.Port);
         }
 
-        string? partial = null;
+        if (_options.OutputFolder is { } folder)
+        {
+            // Written interval by interval, so a killed run still leaves every finished second on disk.
+            Directory.CreateDirectory(folder);
+            _log = new HistogramLogStream(File.Create(Path.Combine(folder, "latency.hlog")), _startedUtc);
+        }
+
         TimeSpan duration = _options.Duration ?? _profile.Duration;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(duration);
-        var measured = Stopwatch.StartNew();
-        long acknowledgedAtWarmup = 0;
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        run.CancelAfter(duration);
+        var sampler = new Timer(_ => SampleAndWatch(run), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         try
         {
             CreateSessions();
-            await ConnectAsync(GroupRole.Subscriber, deadline.Token).ConfigureAwait(false);
-            await SubscribeAsync(deadline.Token).ConfigureAwait(false);
-            await ConnectAsync(GroupRole.Publisher, deadline.Token).ConfigureAwait(false);
+            await ConnectAsync(GroupRole.Subscriber, run.Token).ConfigureAwait(false);
+            await SubscribeAsync(run.Token).ConfigureAwait(false);
+            await ConnectAsync(GroupRole.Publisher, run.Token).ConfigureAwait(false);
 
-            using var progress = new Timer(_ => Report(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-            Task warmupSwitch = SwitchAfterWarmupAsync(deadline.Token, value => acknowledgedAtWarmup = value);
-            var groups = _profile.Groups.Where(g => g.Role == GroupRole.Publisher).Select(g => RunStagesAsync(g, deadline.Token)).ToList();
+            Sample(_profile.Warmup > TimeSpan.Zero ? RunPhase.Warmup : RunPhase.Measure);
+            Task warmup = WarmupAsync(run.Token);
+            var groups = _profile.Groups.Where(g => g.Role == GroupRole.Publisher).Select(g => RunStagesAsync(g, run.Token)).ToList();
+            if (groups.Count == 0)
+            {
+                // Subscribers only (messages come from elsewhere): listen for the whole duration.
+                await Task.Delay(Timeout.Infinite, run.Token).ConfigureAwait(false);
+            }
+
             await Task.WhenAll(groups).ConfigureAwait(false);
-            await warmupSwitch.ConfigureAwait(false);
+            await warmup.ConfigureAwait(false);
             await DrainAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        catch (OperationCanceledException) when (run.IsCancellationRequested)
         {
-            // The duration ran out, or Ctrl+C: either way, the results gathered so far are written.
+            // The duration ran out, Ctrl+C, or every session lost its broker: the results gathered so far are written.
         }
 
+        await sampler.DisposeAsync().ConfigureAwait(false);
+        Sample();
         if (cancellationToken.IsCancellationRequested)
         {
-            partial = "cancelled (Ctrl+C)";
+            _partial = "cancelled (Ctrl+C)";
         }
-        else if (_sessions.Count > 0 && _sessions.All(s => !s.Client.IsConnected))
+        else if (_partial is null && _sessions.Count > 0 && _sessions.All(s => !s.Client.IsConnected))
         {
-            partial = "every session lost its connection (broker gone?)";
+            _partial = "every session lost its connection (broker gone?)";
         }
 
-        double seconds = Math.Max(0.001, measured.Elapsed.TotalSeconds - _profile.Warmup.TotalSeconds);
+        _stopping = true;
         long missing = _sessions.Where(s => s.Audit is not null).Sum(s => s.Audit!.Missing);
+        ResendCounters resends = SumResends();
+        long bytesSent = _sessions.Sum(s => s.Client.BytesSent);
+        long bytesReceived = _sessions.Sum(s => s.Client.BytesReceived);
         foreach (Session session in _sessions)
         {
             session.Client.Disconnect();
         }
 
-        await Task.WhenAll(_sessions.Select(s => s.Run ?? Task.FromResult(MqttErrorCode.Success))).ConfigureAwait(false);
-        long resends = _sessions.Sum(s => s.Client.Session.Resends.Total);
+        await Task.WhenAll(_sessions.Select(s => s.Run ?? Task.CompletedTask)).ConfigureAwait(false);
         long brokerDropped = embedded?.DroppedMessages ?? 0;
         foreach (Session session in _sessions)
         {
@@ -107,44 +124,35 @@ public sealed partial class LoadRunner
             await embedded.DisposeAsync().ConfigureAwait(false);
         }
 
-        return BuildResult(startedUtc, broker, seconds, partial, missing, resends, brokerDropped, acknowledgedAtWarmup);
+        _log?.Dispose();
+        return BuildResult(broker, missing, resends, brokerDropped, bytesSent, bytesReceived, embedded is not null);
     }
 
-    private async Task SwitchAfterWarmupAsync(CancellationToken cancellationToken, Action<long> setAcknowledged)
+    private async Task WarmupAsync(CancellationToken cancellationToken)
     {
         if (_profile.Warmup <= TimeSpan.Zero)
         {
             return;
         }
 
-        try
-        {
-            await Task.Delay(_profile.Warmup, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
+        await Task.Delay(_profile.Warmup, cancellationToken).ConfigureAwait(false);
 
-        // Warm-up data (JIT, connection set-up, first bursts) stays out of the histograms and the throughput.
-        Interlocked.Exchange(ref _latency, new LatencyHistograms());
-        setAcknowledged(_counters.Acknowledged);
+        // Warm-up data (JIT, first bursts) stays out of the verdict: it is in the time series, not in the totals.
+        Sample(RunPhase.Measure);
     }
 
-    private void Report()
+    private void SampleAndWatch(CancellationTokenSource run)
     {
-        if (_options.Progress is null)
-        {
-            return;
-        }
+        Sample();
 
-        LatencyHistograms latency = _latency;
-        long connected = _sessions.Count(s => s.Client.IsConnected);
-        double p99 = latency.Response(LatencyMetric.QoS1PubAck).TotalCount > 0
-            ? latency.Response(LatencyMetric.QoS1PubAck).GetValueAtPercentile(99) / 1000.0
-            : double.NaN;
-        _options.Progress(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"sessions {connected}/{_sessions.Count}  sent {_counters.Sent}  acked {_counters.Acknowledged}  received {_counters.Received}  p99(qos1) {p99:F2} ms  errors {_counters.Errors}"));
+        // A broker that died takes every session with it; without reconnects nothing more can happen, so the run
+        // ends now with what it has, rather than idling to the end of its duration.
+        if (_phase != RunPhase.Connect && _sessions.Count > 0 && _sessions.All(s => !s.Client.IsConnected) &&
+            _profile.Groups.All(g => g.ReconnectDelay <= TimeSpan.Zero))
+        {
+            _partial ??= "every session lost its connection (broker gone?)";
+            run.Cancel();
+        }
     }
 
     private async Task DrainAsync(TimeSpan limit)

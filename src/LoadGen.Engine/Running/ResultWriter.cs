@@ -4,19 +4,83 @@ using System.Text.Json;
 
 namespace LoadGen.Engine;
 
-/// <summary>Writes a run's <c>result.json</c> and <c>summary.md</c> into its results folder.</summary>
+/// <summary>
+/// Writes a run's files into its results folder: <c>result.json</c> (schema in <c>docs/result-schema.md</c>),
+/// <c>summary.md</c> and <c>timeseries.csv</c>. The interval log <c>latency.hlog</c> is written by the run itself.
+/// </summary>
 public static class ResultWriter
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    /// <summary>Creates <c>{root}/{profile}-{yyyyMMdd-HHmmss}/</c> and writes the files; returns the folder.</summary>
-    public static string Write(RunResult result, string root)
+    /// <summary>The JSON settings of <c>result.json</c>: snake_case names, enums as text.</summary>
+    public static JsonSerializerOptions Json { get; } = new()
     {
-        string folder = Path.Combine(root, $"{result.Profile}-{result.StartedUtc:yyyyMMdd-HHmmss}");
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    /// <summary>Creates a new run folder, <c>{root}/{profile}-{yyyyMMdd-HHmmss}</c> (with a suffix if taken).</summary>
+    public static string CreateRunFolder(string root, string profile, DateTime startedUtc)
+    {
+        string name = $"{profile}-{startedUtc:yyyyMMdd-HHmmss}";
+        string folder = Path.Combine(root, name);
+        for (int i = 2; Directory.Exists(folder); i++)
+        {
+            folder = Path.Combine(root, $"{name}-{i}");
+        }
+
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>Writes <c>result.json</c>, <c>summary.md</c> and <c>timeseries.csv</c> into <paramref name="folder"/>.</summary>
+    public static void Write(RunResult result, string folder)
+    {
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "result.json"), JsonSerializer.Serialize(result, Json));
         File.WriteAllText(Path.Combine(folder, "summary.md"), Summary(result));
-        return folder;
+        File.WriteAllText(Path.Combine(folder, "timeseries.csv"), TimeSeriesCsv(result.Timeline));
+    }
+
+    /// <summary>Reads a <c>result.json</c> back.</summary>
+    public static RunResult Read(string path) =>
+        JsonSerializer.Deserialize<RunResult>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty result");
+
+    /// <summary>
+    /// The time series as CSV, one row per interval, invariant culture. Counts are per interval, rates per second;
+    /// latency columns (microseconds) are empty where a metric had no events in the interval.
+    /// </summary>
+    public static string TimeSeriesCsv(IReadOnlyList<TimelinePoint> timeline)
+    {
+        CultureInfo c = CultureInfo.InvariantCulture;
+        string[] metrics = Enum.GetValues<LatencyMetric>().Select(LatencyHistograms.NameOf).ToArray();
+        var sb = new StringBuilder();
+        sb.Append("time_s,interval_s,phase,sessions_connected,sent,acknowledged,received,resends,reconnects,errors,bytes_sent,bytes_received,cpu_s,sent_per_s,acknowledged_per_s,received_per_s");
+        foreach (string m in metrics)
+        {
+            sb.Append(c, $",{m}_count,{m}_response_p50_us,{m}_response_p99_us,{m}_service_p50_us,{m}_service_p99_us");
+        }
+
+        sb.Append('\n');
+        foreach (TimelinePoint p in timeline)
+        {
+            double per = p.Seconds > 0 ? 1 / p.Seconds : 0;
+            sb.Append(c, $"{p.Time:F3},{p.Seconds:F3},{p.Phase.ToString().ToLowerInvariant()},{p.SessionsConnected},{p.Sent},{p.Acknowledged},{p.Received},{p.Resends},{p.Reconnects},{p.Errors},{p.BytesSent},{p.BytesReceived},{p.CpuSeconds:F3},{p.Sent * per:F1},{p.Acknowledged * per:F1},{p.Received * per:F1}");
+            foreach (string m in metrics)
+            {
+                if (p.Latency.TryGetValue(m, out IntervalLatency? l))
+                {
+                    sb.Append(c, $",{l.Count},{l.ResponseP50:0},{l.ResponseP99:0},{l.ServiceP50:0},{l.ServiceP99:0}");
+                }
+                else
+                {
+                    sb.Append(",,,,,");
+                }
+            }
+
+            sb.Append('\n');
+        }
+
+        return sb.ToString();
     }
 
     /// <summary>The Markdown summary: verdict, SLOs, counters, latency table (invariant culture, for CI logs).</summary>
@@ -28,6 +92,11 @@ public static class ResultWriter
         sb.AppendLine();
         sb.AppendLine(c, $"Broker {r.Broker}, started {r.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC, {r.Seconds:F1} s measured, {r.SessionsPlanned} sessions.");
         sb.AppendLine(c, $"Throughput {r.Throughput:F0} msg/s acknowledged, error rate {r.ErrorRate * 100:F3} %.");
+        if (r.Generator is { } g)
+        {
+            sb.AppendLine(c, $"Generator CPU {g.CpuSeconds:F1} s ({g.CpuMicrosecondsPerMessage:F1} µs per message{(g.IncludesBroker ? ", embedded broker included" : "")}), {g.WireBytesPerMessage:F0} bytes on the wire per message.");
+        }
+
         sb.AppendLine();
         if (r.Slos.Count > 0)
         {
@@ -51,6 +120,11 @@ public static class ResultWriter
         foreach ((string reason, long count) in r.Errors)
         {
             sb.AppendLine(c, $"| error: {reason} | {count} |");
+        }
+
+        foreach ((string kind, long count) in r.Resends.Where(k => k.Value > 0))
+        {
+            sb.AppendLine(c, $"| resend: {kind} | {count} |");
         }
 
         sb.AppendLine();

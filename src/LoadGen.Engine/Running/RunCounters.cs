@@ -13,6 +13,7 @@ public sealed class RunCounters
     private long _duplicates;
     private long _outOfOrder;
     private long _backlogged;
+    private long _reconnects;
 
     /// <summary>Errors by reason (a CONNACK refusal, a protocol violation, a failed PUBACK, a lost connection).</summary>
     public ConcurrentDictionary<string, long> ErrorsByReason { get; } = new();
@@ -41,6 +42,9 @@ public sealed class RunCounters
     /// <summary>Scheduled sends that had to wait because every session's window was full.</summary>
     public long Backlogged => Interlocked.Read(ref _backlogged);
 
+    /// <summary>Sessions that connected again after losing their connection.</summary>
+    public long Reconnects => Interlocked.Read(ref _reconnects);
+
     /// <summary>All errors.</summary>
     public long Errors => ErrorsByReason.Values.Sum();
 
@@ -57,6 +61,8 @@ public sealed class RunCounters
     internal void AddOutOfOrder() => Interlocked.Increment(ref _outOfOrder);
 
     internal void AddBacklogged() => Interlocked.Increment(ref _backlogged);
+
+    internal void AddReconnect() => Interlocked.Increment(ref _reconnects);
 
     internal void AddError(string reason, bool connectFailure = false)
     {

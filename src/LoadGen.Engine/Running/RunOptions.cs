@@ -9,9 +9,15 @@ public sealed record RunOptions
     /// <summary>Overrides the profile's duration.</summary>
     public TimeSpan? Duration { get; init; }
 
-    /// <summary>Where the results folder goes.</summary>
-    public string OutputRoot { get; init; } = "results/runs";
+    /// <summary>
+    /// The run's own results folder. When set, the interval log (<c>latency.hlog</c>) is written there as the run
+    /// goes; <see cref="ResultWriter"/> adds the rest at the end.
+    /// </summary>
+    public string? OutputFolder { get; init; }
 
-    /// <summary>A line of progress each second.</summary>
-    public Action<string>? Progress { get; init; }
+    /// <summary>Called with each interval of the time series as it closes (about once a second).</summary>
+    public Action<TimelinePoint>? Progress { get; init; }
+
+    /// <summary>The profile's text as run (after <c>--set</c>), kept in the result so a report can show it.</summary>
+    public string? ProfileText { get; init; }
 }

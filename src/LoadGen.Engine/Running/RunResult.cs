@@ -13,10 +13,13 @@ public sealed record SloOutcome(string Threshold, double Measured, bool Passed);
 public sealed record RunResult
 {
     /// <summary>The result schema version.</summary>
-    public int SchemaVersion { get; init; } = 1;
+    public int SchemaVersion { get; init; } = 2;
 
     /// <summary>The profile's name.</summary>
     public required string Profile { get; init; }
+
+    /// <summary>The profile's YAML as run (after <c>--set</c> overrides), when known.</summary>
+    public string? ProfileText { get; init; }
 
     /// <summary>The broker: <c>embedded</c> or its URL.</summary>
     public required string Broker { get; init; }
@@ -39,6 +42,9 @@ public sealed record RunResult
     /// <summary>Counters.</summary>
     public required IReadOnlyDictionary<string, long> Counters { get; init; }
 
+    /// <summary>Resends by packet and cause, for example <c>qos1.publish.reconnect</c>.</summary>
+    public required IReadOnlyDictionary<string, long> Resends { get; init; }
+
     /// <summary>Errors by reason.</summary>
     public required IReadOnlyDictionary<string, long> Errors { get; init; }
 
@@ -48,15 +54,56 @@ public sealed record RunResult
     /// <summary>Errors per published message.</summary>
     public double ErrorRate { get; init; }
 
+    /// <summary>What the generator itself spent.</summary>
+    public GeneratorCost? Generator { get; init; }
+
+    /// <summary>The machine the run was on.</summary>
+    public HostInfo? Host { get; init; }
+
     /// <summary>Service time per metric.</summary>
     public required IReadOnlyDictionary<string, LatencySummary> Service { get; init; }
 
     /// <summary>Response time per metric.</summary>
     public required IReadOnlyDictionary<string, LatencySummary> Response { get; init; }
 
+    /// <summary>Each metric's distribution at <see cref="LatencyDistribution.Percentiles"/>, for charts.</summary>
+    public IReadOnlyDictionary<string, LatencyDistribution> Percentiles { get; init; } = new Dictionary<string, LatencyDistribution>();
+
+    /// <summary>The time series, one point per interval.</summary>
+    public IReadOnlyList<TimelinePoint> Timeline { get; init; } = [];
+
     /// <summary>Each SLO and whether it held.</summary>
     public required IReadOnlyList<SloOutcome> Slos { get; init; }
 
-    /// <summary>True when every SLO held.</summary>
-    public bool Passed => Slos.All(s => s.Passed);
+    /// <summary>True when the run went its full length and every SLO held; a run cut short never passes.</summary>
+    public bool Passed => !Partial && Slos.All(s => s.Passed);
+}
+
+/// <summary>A metric's response and service times at <see cref="Percentiles"/>, in microseconds.</summary>
+/// <param name="Response">Response time at each percentile.</param>
+/// <param name="Service">Service time at each percentile.</param>
+public sealed record LatencyDistribution(IReadOnlyList<double> Response, IReadOnlyList<double> Service)
+{
+    /// <summary>The percentiles the distributions are given at: HdrHistogram's usual ladder, to 99.999.</summary>
+    public static IReadOnlyList<double> Percentiles { get; } = [0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 96.875, 97.5, 98.4375, 99, 99.21875, 99.5, 99.609375, 99.8, 99.9, 99.95, 99.99, 99.999, 100];
+}
+
+/// <summary>The generator's own cost over the measured phase.</summary>
+/// <param name="CpuSeconds">Process CPU time (user and system).</param>
+/// <param name="IncludesBroker">True when the broker ran in the same process (the embedded one), whose CPU is then included.</param>
+/// <param name="CpuMicrosecondsPerMessage">CPU time per message sent.</param>
+/// <param name="WireBytesPerMessage">Bytes written and read by all sessions per message sent, MQTT framing included.</param>
+public sealed record GeneratorCost(double CpuSeconds, bool IncludesBroker, double CpuMicrosecondsPerMessage, double WireBytesPerMessage);
+
+/// <summary>The machine a run was on.</summary>
+/// <param name="MachineName">The host name.</param>
+/// <param name="Os">The operating system.</param>
+/// <param name="Runtime">The .NET runtime.</param>
+/// <param name="ProcessorCount">Logical processors.</param>
+/// <param name="MemoryBytes">Memory the runtime can use.</param>
+public sealed record HostInfo(string MachineName, string Os, string Runtime, int ProcessorCount, long MemoryBytes)
+{
+    /// <summary>This machine.</summary>
+    public static HostInfo Current => new(Environment.MachineName, System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+        System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription, Environment.ProcessorCount, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
 }

@@ -51,6 +51,17 @@ public class LoadRunnerTests
         }
 
         Assert.True(result.Passed);
+
+        // The time series adds up to the totals, and the verdict only counts the measured phase.
+        Assert.Equal(result.Counters["sent"], result.Timeline.Sum(p => p.Sent));
+        Assert.Equal(result.Counters["received"], result.Timeline.Sum(p => p.Received));
+        Assert.Equal(RunPhase.Connect, result.Timeline[0].Phase);
+        Assert.Contains(result.Timeline, p => p.Phase == RunPhase.Measure);
+        Assert.Equal(result.Response["qos1"].Count, result.Timeline.Where(p => p.Phase == RunPhase.Measure)
+            .Sum(p => p.Latency.TryGetValue("qos1", out IntervalLatency? l) ? l.Count : 0));
+        Assert.True(result.Counters["bytes_sent"] > result.Counters["sent"] * 64, "every message carries a 64-byte payload");
+        Assert.Equal(8, result.Resends.Count);
+        Assert.Equal(LatencyDistribution.Percentiles.Count, result.Percentiles["qos1"].Response.Count);
     }
 
     [Fact]
@@ -67,12 +78,21 @@ public class LoadRunnerTests
     public async Task CancellingARunStillYieldsAResultMarkedPartial()
     {
         LoadProfile profile = ProfileLoader.Parse(Profile, "tiny.yaml");
-        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
-        RunResult result = await LoadRunner.RunAsync(profile, new RunOptions(), cancel.Token);
+        string folder = ResultWriter.CreateRunFolder(Path.Combine(Path.GetTempPath(), "loadgen-tests"), "tiny", DateTime.UtcNow);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(2.5));
+        RunResult result = await LoadRunner.RunAsync(profile, new RunOptions { OutputFolder = folder }, cancel.Token);
         Assert.True(result.Partial);
         Assert.True(result.Counters["sent"] > 0);
-        string folder = ResultWriter.Write(result, Path.Combine(Path.GetTempPath(), "loadgen-tests"));
+        ResultWriter.Write(result, folder);
         Assert.Contains("\"partial\": true", File.ReadAllText(Path.Combine(folder, "result.json")), StringComparison.Ordinal);
         Assert.Contains("partial: cancelled", File.ReadAllText(Path.Combine(folder, "summary.md")), StringComparison.Ordinal);
+
+        // The interval log was written as the run went, and holds the messages of the intervals before the cut.
+        IReadOnlyList<HdrHistogram.HistogramBase> intervals = HistogramLogFile.Read(File.OpenRead(Path.Combine(folder, "latency.hlog")));
+        Assert.Contains(intervals, h => h.Tag == "connect.service");
+        long qos0 = intervals.Where(h => h.Tag == "qos0.service").Sum(h => h.TotalCount);
+        Assert.Equal(result.Timeline.Sum(p => p.Latency.TryGetValue("qos0", out IntervalLatency? l) ? l.Count : 0), qos0);
+        string[] csv = File.ReadAllLines(Path.Combine(folder, "timeseries.csv"));
+        Assert.Equal(result.Timeline.Count + 1, csv.Length);
     }
 }
