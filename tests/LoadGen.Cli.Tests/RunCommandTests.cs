@@ -5,21 +5,7 @@ namespace LoadGen.Cli.Tests;
 /// <summary>The <c>loadgen run</c> command as a user meets it: exit codes 0, 1 and 2, messages, files.</summary>
 public class RunCommandTests
 {
-    private static (int ExitCode, string Output, string Error) Loadgen(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "loadgen.dll"));
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(120)), "loadgen did not finish within 120 s");
-        return (process.ExitCode, output.Result, error.Result);
-    }
+    private static (int ExitCode, string Output, string Error) Loadgen(params string[] args) => LoadgenProcess.Run(args);
 
     private static string WriteProfile(string slo)
     {
@@ -58,7 +44,11 @@ public class RunCommandTests
         (int exit, string stdout, string error) = Loadgen("run", WriteProfile("error_rate < 1%"), "--out", output);
         Assert.True(exit == 0, stdout + error);
         string folder = Assert.Single(Directory.GetDirectories(output));
-        Assert.True(File.Exists(Path.Combine(folder, "result.json")));
+        foreach (string file in new[] { "result.json", "summary.md", "timeseries.csv", "latency.hlog" })
+        {
+            Assert.True(File.Exists(Path.Combine(folder, file)), $"no {file}");
+        }
+
         Assert.Contains("# cli: PASS", File.ReadAllText(Path.Combine(folder, "summary.md")), StringComparison.Ordinal);
     }
 
@@ -77,5 +67,31 @@ public class RunCommandTests
         (int exit, _, string error) = Loadgen("run", WriteProfile("error_rate < 1%"), "--broker", "tcp://nowhere");
         Assert.Equal(2, exit);
         Assert.Contains("mqtt://127.0.0.1:1883", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SetOverridesAProfileFieldAndTheResultKeepsTheTextAsRun()
+    {
+        string output = Path.Combine(Path.GetTempPath(), $"loadgen-cli-out-{Guid.NewGuid():N}");
+        (int exit, string stdout, string error) = Loadgen("run", WriteProfile("error_rate < 1%"), "--out", output,
+            "--set", "groups.pubs.sessions=3", "--set", "groups[0].stages[0].inject.rate=50/s");
+        Assert.True(exit == 0, stdout + error);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Assert.Single(Directory.GetDirectories(output)), "result.json")));
+        Assert.Equal(3, json.RootElement.GetProperty("sessions_planned").GetInt32());
+        Assert.Equal(50, json.RootElement.GetProperty("counters").GetProperty("sent").GetInt64());
+        Assert.Contains("# --set groups.pubs.sessions=3", json.RootElement.GetProperty("profile_text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ABadSetNamesTheKeyAndWhatIsAllowed()
+    {
+        (int exit, _, string error) = Loadgen("run", WriteProfile("error_rate < 1%"), "--set", "groups.nosuch.sessions=3");
+        Assert.Equal(2, exit);
+        Assert.Contains("--set: groups.nosuch.sessions: groups has no item \"nosuch\"; allowed: an index 0 to 0 or a name (pubs)", error, StringComparison.Ordinal);
+
+        (exit, _, error) = Loadgen("run", WriteProfile("error_rate < 1%"), "--set", "groups.pubs.sessions=many");
+        Assert.Equal(2, exit);
+        Assert.Contains("groups[0].sessions", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using LoadGen.Engine;
+
+namespace LoadGen.Cli;
+
+/// <summary><c>loadgen run &lt;profile&gt; [--broker URL] [--out DIR] [--duration 30s] [--set key=value ...]</c>.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var profileArgument = new Argument<string>("profile") { Description = "The YAML load profile, for example profiles/quickstart.yaml." };
+        var setOption = new Option<string[]>("--set")
+        {
+            Description = "Overrides a profile field, for example --set groups.devices.sessions=500 --set duration=30s.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("run", "Run a load profile; writes result.json, summary.md, timeseries.csv and latency.hlog.") { profileArgument, setOption };
+        CommonOptions common = CommonOptions.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!common.TryRead(parse, out string? broker, out TimeSpan? duration, out string outputRoot))
+            {
+                return 2;
+            }
+
+            LoadProfile profile;
+            try
+            {
+                profile = ProfileLoader.Load(parse.GetValue(profileArgument)!, parse.GetValue(setOption) ?? []);
+            }
+            catch (ProfileException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                return 2;
+            }
+
+            return await RunExecution.RunAsync(profile, broker, duration, outputRoot, cancellationToken);
+        });
+        return command;
+    }
+}
