@@ -59,14 +59,12 @@ internal abstract class LiveProgress : IDisposable
         public LiveTable(int planned)
         {
             _planned = planned;
-            _table.Border(TableBorder.Rounded).AddColumn("time").AddColumn("phase").AddColumn("sessions").AddColumn("sent/s")
-                .AddColumn("acked/s").AddColumn("received/s");
-            foreach (string name in Qos)
+            // Narrow enough for an 80-column terminal: rates in one column, each latency as p50/p99 in ms.
+            _table.Border(TableBorder.Simple);
+            foreach (string name in new[] { "time", "sessions", "msg/s sent/ack/recv" }.Concat(Qos.Select(q => $"{q} ms")).Concat(["resends", "errors"]))
             {
-                _table.AddColumn($"{name} p50/p99 ms");
+                _table.AddColumn(new TableColumn(name).NoWrap());
             }
-
-            _table.AddColumn("resends").AddColumn("errors");
             _live = AnsiConsole.Live(_table).AutoClear(false).StartAsync(async context =>
             {
                 _context = context;
@@ -80,12 +78,9 @@ internal abstract class LiveProgress : IDisposable
             _errors += p.Errors;
             var cells = new List<string>
             {
-                p.Time.ToString("0.0", CultureInfo.InvariantCulture) + "s",
-                p.Phase.ToString().ToLowerInvariant(),
+                p.Time.ToString("0.0", CultureInfo.InvariantCulture) + "s" + (p.Phase == RunPhase.Measure ? "" : $" {p.Phase.ToString().ToLowerInvariant()}"),
                 $"{p.SessionsConnected}/{_planned}",
-                Rate(p.Sent, p.Seconds),
-                Rate(p.Acknowledged, p.Seconds),
-                Rate(p.Received, p.Seconds),
+                $"{Rate(p.Sent, p.Seconds)}/{Rate(p.Acknowledged, p.Seconds)}/{Rate(p.Received, p.Seconds)}",
             };
             foreach (string name in Qos)
             {
