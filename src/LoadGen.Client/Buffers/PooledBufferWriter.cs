@@ -9,12 +9,19 @@ namespace LoadGen.Client;
 /// </summary>
 public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
-    private byte[] _buffer;
+    private readonly int _initialCapacity;
+    private byte[] _buffer = [];
     private int _start;
     private int _end;
 
-    /// <summary>Creates a buffer with at least <paramref name="initialCapacity"/> bytes.</summary>
-    public PooledBufferWriter(int initialCapacity = 4096) => _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
+    /// <summary>
+    /// Creates a buffer that rents at least <paramref name="initialCapacity"/> bytes when first written to, so an
+    /// idle connection holds no array.
+    /// </summary>
+    public PooledBufferWriter(int initialCapacity = 4096) => _initialCapacity = initialCapacity;
+
+    /// <summary>Bytes of array held, written or not (0 when the buffer holds none).</summary>
+    public int Capacity => _buffer.Length;
 
     /// <summary>Bytes written and not yet consumed.</summary>
     public int Count => _end - _start;
@@ -55,11 +62,29 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     /// <summary>Drops everything.</summary>
     public void Clear() => _start = _end = 0;
 
+    /// <summary>Gives the array back to the pool when nothing is pending; the next write rents one again.</summary>
+    public void ReleaseIfEmpty()
+    {
+        if (_start == _end && _buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+            _start = _end = 0;
+        }
+    }
+
     private void Ensure(int sizeHint)
     {
         int needed = Math.Max(sizeHint, 1);
         if (_buffer.Length - _end >= needed)
         {
+            return;
+        }
+
+        if (_buffer.Length == 0)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_initialCapacity, needed));
+            _start = _end = 0;
             return;
         }
 
@@ -84,7 +109,11 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     /// <summary>Returns the array to the pool.</summary>
     public void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(_buffer);
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+
         _buffer = [];
         _start = _end = 0;
     }

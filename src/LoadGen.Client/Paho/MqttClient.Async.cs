@@ -24,16 +24,37 @@ public sealed partial class MqttClient
                 return MqttErrorCode.NoConnection;
             }
 
-            Memory<byte> space;
-            lock (_sync)
-            {
-                space = _input.GetMemory(4096);
-            }
-
             int read;
             try
             {
-                read = await transport.ReceiveAsync(space, cancellationToken).ConfigureAwait(false);
+                if (ReleaseBuffersWhenIdle && !WaitIsOver())
+                {
+                    // Kestrel's zero-byte read: wait for data with no buffer, so a waiting connection holds no array.
+                    // The wait can end with nothing to read (a spurious wake-up), so the read after it must not
+                    // block: it would hold the buffer for as long as the connection stays quiet.
+                    await transport.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    lock (_sync)
+                    {
+                        read = transport.Receive(_input.GetSpan(4096));
+                    }
+
+                    if (read == 0)
+                    {
+                        continue;
+                    }
+
+                    read = Math.Max(read, 0);
+                }
+                else
+                {
+                    Memory<byte> space;
+                    lock (_sync)
+                    {
+                        space = _input.GetMemory(4096);
+                    }
+
+                    read = await transport.ReceiveAsync(space, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException)
             {
@@ -69,17 +90,66 @@ public sealed partial class MqttClient
     }
 
     /// <summary>
+    /// With many mostly idle sessions, hold no buffers while waiting: reads wait for data before renting an input
+    /// buffer, and output buffers go back to the pool once flushed. Costs a second receive call per wait.
+    /// </summary>
+    public bool ReleaseBuffersWhenIdle { get; set; }
+
+    /// <summary>Bytes of pooled buffer the client holds right now (input, output and the one being sent).</summary>
+    public int BufferBytesHeld
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _input.Capacity + _output.Capacity + _sending.Capacity;
+            }
+        }
+    }
+
+    // True when unparsed input is waiting (a partial packet): then a buffer is needed anyway. Otherwise the input
+    // buffer is handed back before the wait.
+    private bool WaitIsOver()
+    {
+        lock (_sync)
+        {
+            if (_input.Count > 0)
+            {
+                return true;
+            }
+
+            _input.ReleaseIfEmpty();
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Sends everything written so far. Concurrent calls are safe: one flusher sends while the others return, and it
     /// loops until nothing is left, so no write is stranded.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _flushing, 1) != 0)
+        while (Interlocked.Exchange(ref _flushing, 1) == 0)
         {
-            return;
-        }
+            await FlushHeldAsync(cancellationToken).ConfigureAwait(false);
 
+            // A writer may have added bytes after the last look and returned because this flush was still running:
+            // look once more now that the flag is down, or those bytes would wait for the next flush.
+            lock (_sync)
+            {
+                if (_transport is null || _output.Count == 0)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    // Sends until nothing is left; runs with _flushing held, and lowers it at the end.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask FlushHeldAsync(CancellationToken cancellationToken)
+    {
         try
         {
             while (true)
@@ -90,6 +160,12 @@ public sealed partial class MqttClient
                     transport = _transport;
                     if (transport is null || _output.Count == 0)
                     {
+                        if (ReleaseBuffersWhenIdle)
+                        {
+                            _output.ReleaseIfEmpty();
+                            _sending.ReleaseIfEmpty();
+                        }
+
                         return;
                     }
 

@@ -15,7 +15,10 @@ internal sealed class InflightWindow
     /// <summary>The highest identifier a PUBLISH gets.</summary>
     public const int MaxPublishId = 0xEFFF;
 
-    private readonly OutboundMessage[] _slots;
+    private readonly int _capacity;
+
+    // Allocated at the first publish: a session that only subscribes, or waits, holds no slots.
+    private OutboundMessage[] _slots = [];
     private ushort _lastId;
     private long _sequence;
 
@@ -26,11 +29,11 @@ internal sealed class InflightWindow
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The in-flight window holds 1 to 61,439 messages.");
         }
 
-        _slots = new OutboundMessage[capacity];
+        _capacity = capacity;
         Limit = capacity;
     }
 
-    public int Capacity => _slots.Length;
+    public int Capacity => _capacity;
 
     /// <summary>The effective limit: the capacity, or less when the server's Receive Maximum is lower.</summary>
     public int Limit { get; set; }
@@ -47,6 +50,11 @@ internal sealed class InflightWindow
             packetId = 0;
             slot = -1;
             return false;
+        }
+
+        if (_slots.Length == 0)
+        {
+            _slots = new OutboundMessage[_capacity];
         }
 
         // At most Capacity probes: the window is not full, so some slot is free.
@@ -74,8 +82,14 @@ internal sealed class InflightWindow
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(ushort packetId)
     {
-        int slot = packetId % _slots.Length;
-        return _slots[slot].State != OutboundState.Free && _slots[slot].PacketId == packetId ? slot : -1;
+        OutboundMessage[] slots = _slots;
+        if (slots.Length == 0)
+        {
+            return -1;
+        }
+
+        int slot = packetId % slots.Length;
+        return slots[slot].State != OutboundState.Free && _slots[slot].PacketId == packetId ? slot : -1;
     }
 
     public ref OutboundMessage this[int slot] => ref _slots[slot];

@@ -15,6 +15,13 @@ public sealed record LoadProfile
     /// <summary>The start of the run that is measured but left out of the results.</summary>
     public TimeSpan Warmup { get; init; }
 
+    /// <summary>
+    /// The open-model scheduler's tick: it wakes at most this often and sends every message due by then, each
+    /// still timed from its own intended moment. Finer ticks cut generator lag and cost CPU: at 10,000 msg/s,
+    /// 0 (a wake-up per message) cost 92 µs per message, 250 µs about 70, 1 ms 43, with lag p50 0.06, 0.2 and 0.7 ms.
+    /// </summary>
+    public TimeSpan Tick { get; init; } = TimeSpan.FromMicroseconds(250);
+
     /// <summary>The client groups.</summary>
     public required IReadOnlyList<ClientGroup> Groups { get; init; }
 

@@ -12,7 +12,7 @@ namespace LoadGen.Engine;
 /// </summary>
 public static class ProfileLoader
 {
-    private static readonly string[] TopKeys = ["name", "broker", "duration", "warmup", "groups", "slo"];
+    private static readonly string[] TopKeys = ["name", "broker", "duration", "warmup", "tick", "groups", "slo"];
     private static readonly string[] GroupKeys =
     [
         "name", "role", "sessions", "connect_rate", "protocol", "clean_start", "session_expiry", "keep_alive", "client_id",
@@ -85,6 +85,16 @@ public static class ProfileLoader
             string broker = top.TryGetValue("broker", out YamlNode? b) ? Broker(b) : "embedded";
             TimeSpan duration = Required(top, root, "duration") is { } d ? Duration(d, "duration") : TimeSpan.Zero;
             TimeSpan warmup = top.TryGetValue("warmup", out YamlNode? w) ? Duration(w, "warmup") : TimeSpan.Zero;
+            TimeSpan tick = TimeSpan.FromMicroseconds(250);
+            if (top.TryGetValue("tick", out YamlNode? tk))
+            {
+                tick = Duration(tk, "tick");
+                if (tick > TimeSpan.FromMilliseconds(10))
+                {
+                    Error(tk, "tick", $"{tick.TotalMilliseconds} ms is too coarse a scheduler tick; allowed: 0 to 10ms (0 wakes for every message)");
+                }
+            }
+
             var groups = new List<ClientGroup>();
             if (Required(top, root, "groups") is { } g)
             {
@@ -128,7 +138,7 @@ public static class ProfileLoader
                 Error(wn, "warmup", $"must be shorter than the duration ({duration.TotalSeconds:0.###} s)");
             }
 
-            return new LoadProfile { Name = name, Broker = broker, Duration = duration, Warmup = warmup, Groups = groups, Slos = slos, SourceFile = file };
+            return new LoadProfile { Name = name, Broker = broker, Duration = duration, Warmup = warmup, Groups = groups, Slos = slos, SourceFile = file, Tick = tick };
         }
 
         private ClientGroup? Group(YamlNode node, string path)

@@ -83,6 +83,7 @@ public sealed partial class LoadRunner
             ErrorRate = errorRate,
             Generator = Cost(measuredPoints, brokerInProcess),
             Host = HostInfo.Current,
+            Memory = _memory is null ? null : _memory with { IncludesBroker = brokerInProcess },
             Service = service,
             Response = response,
             Percentiles = Distributions(),

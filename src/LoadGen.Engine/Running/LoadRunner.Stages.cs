@@ -107,6 +107,7 @@ public sealed partial class LoadRunner
             long wake = backlogged
                 ? Stopwatch.GetTimestamp() + Stopwatch.Frequency / 5_000
                 : start + (long)(IntendedSeconds(Math.Min(issued + 1, total), fromRate, toRate, seconds) * Stopwatch.Frequency);
+            wake = Math.Max(wake, Stopwatch.GetTimestamp() + (long)(_profile.Tick.TotalSeconds * Stopwatch.Frequency));
             await PreciseTimer.Shared.WaitUntilAsync(wake, cancellationToken).ConfigureAwait(false);
         }
 
@@ -170,7 +171,8 @@ public sealed partial class LoadRunner
         if (session.Payloads.Length == 0)
         {
             // Allocated at the first send, so sessions that only connect (idle, or before their stage) stay small.
-            int window = session.Intended.Length;
+            int window = group.Inflight;
+            session.Intended = new long[window];
             session.Payloads = Enumerable.Range(0, 2 * window + 1).Select(_ => new byte[Math.Max(1, group.Payload.Max)]).ToArray();
         }
 

@@ -23,6 +23,7 @@ public sealed partial class LoadRunner
     // Set once the run is ending, so sessions closed on purpose are neither counted as errors nor reconnected.
     private volatile bool _stopping;
     private string? _partial;
+    private MemoryFootprint? _memory;
 
     private LoadRunner(LoadProfile profile, RunOptions options)
     {
@@ -68,10 +69,14 @@ public sealed partial class LoadRunner
         var sampler = new Timer(_ => SampleAndWatch(run), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         try
         {
+            MemoryReading before = MemoryReading.Take();
             CreateSessions();
             await ConnectAsync(GroupRole.Subscriber, run.Token).ConfigureAwait(false);
             await SubscribeAsync(run.Token).ConfigureAwait(false);
             await ConnectAsync(GroupRole.Publisher, run.Token).ConfigureAwait(false);
+
+            // Every session is connected and none has sent anything yet: what an idle session costs the generator.
+            _memory = MemoryFootprint.Between(before, MemoryReading.Take(), _sessions.Count(s => s.Client.IsConnected));
 
             Sample(_profile.Warmup > TimeSpan.Zero ? RunPhase.Warmup : RunPhase.Measure);
             Task warmup = WarmupAsync(run.Token);

@@ -92,6 +92,11 @@ public static class ResultWriter
         sb.AppendLine();
         sb.AppendLine(c, $"Broker {r.Broker}, started {r.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC, {r.Seconds:F1} s measured, {r.SessionsPlanned} sessions.");
         sb.AppendLine(c, $"Throughput {r.Throughput:F0} msg/s acknowledged, error rate {r.ErrorRate * 100:F3} %.");
+        if (r.Memory is { } m)
+        {
+            sb.AppendLine(c, $"Memory per idle session: {m.ManagedBytesPerSession:F0} B managed, {m.ResidentBytesPerSession:F0} B resident ({m.Sessions} sessions{(m.IncludesBroker ? ", embedded broker included" : "")}).");
+        }
+
         if (r.Generator is { } g)
         {
             sb.AppendLine(c, $"Generator CPU {g.CpuSeconds:F1} s ({g.CpuMicrosecondsPerMessage:F1} µs per message{(g.IncludesBroker ? ", embedded broker included" : "")}), {g.WireBytesPerMessage:F0} bytes on the wire per message.");

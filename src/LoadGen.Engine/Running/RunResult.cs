@@ -60,6 +60,9 @@ public sealed record RunResult
     /// <summary>The machine the run was on.</summary>
     public HostInfo? Host { get; init; }
 
+    /// <summary>What the connected, idle sessions cost in memory, measured before the stages start.</summary>
+    public MemoryFootprint? Memory { get; init; }
+
     /// <summary>Service time per metric.</summary>
     public required IReadOnlyDictionary<string, LatencySummary> Service { get; init; }
 
