@@ -4,7 +4,6 @@ using LoadGen.Cli;
 // loadgen run <profile> | conn | pub | sub. Exit codes: 0 every SLO held, 1 an SLO failed, 2 bad usage or a bad profile.
 // Console opens stdout lazily; touch it now, before thousands of sockets use up descriptors (../shared/FACTS.md).
 Console.Out.Flush();
-FileLimit.Raise();
 var root = new RootCommand("LoadGen: an MQTT load generator and benchmark suite.")
 {
     RunCommand.Create(),

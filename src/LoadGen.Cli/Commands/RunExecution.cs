@@ -9,6 +9,15 @@ internal static class RunExecution
     public static async Task<int> RunAsync(LoadProfile profile, string? broker, TimeSpan? duration, string outputRoot, CancellationToken cancellationToken)
     {
         int planned = profile.Groups.Sum(g => g.Sessions);
+        ulong? files = FileLimit.Raise();
+        if (files is { } limit && (ulong)planned + FileLimit.Reserve > limit)
+        {
+            // Past the limit connects fail with TooManyOpenSockets, and so does loading an assembly or writing results.
+            Console.Error.WriteLine($"{planned} sessions need about {(ulong)planned + FileLimit.Reserve} open files, and this process may open {limit}. " +
+                $"Raise the limit (ulimit -n {(ulong)planned + FileLimit.Reserve}, as root if the hard limit is lower), or run fewer sessions per process.");
+            return 2;
+        }
+
         DateTime started = DateTime.UtcNow;
         string folder = ResultWriter.CreateRunFolder(outputRoot, profile.Name, started);
         Console.WriteLine($"loadgen: {profile.Name} on {broker ?? profile.Broker}, {planned} sessions, {(duration ?? profile.Duration).TotalSeconds:0.#} s -> {folder}");

@@ -10,6 +10,9 @@ internal static partial class FileLimit
 {
     private const int RlimitNofile = 7;
 
+    /// <summary>Descriptors kept for everything that is not a session: assemblies, result files, the runtime.</summary>
+    public const ulong Reserve = 100;
+
     [StructLayout(LayoutKind.Sequential)]
     private struct Limit
     {

@@ -56,6 +56,10 @@ public sealed partial class LoadRunner
             (_host, _port) = (uri.Host, uri.Port);
         }
 
+        // Take one empty interval now: it loads the histogram library's dependencies while descriptors are still free
+        // (loading an assembly needs one, and thousands of sockets can use them all up).
+        _live.TakeInterval(_interval);
+
         if (_options.OutputFolder is { } folder)
         {
             // Written interval by interval, so a killed run still leaves every finished second on disk.
@@ -148,7 +152,15 @@ public sealed partial class LoadRunner
 
     private void SampleAndWatch(CancellationTokenSource run)
     {
-        Sample();
+        try
+        {
+            Sample();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FileNotFoundException)
+        {
+            // A full disk or an exhausted descriptor table must not take the run and its results down with it.
+            _counters.AddError($"sampler: {ex.GetType().Name}");
+        }
 
         // A broker that died takes every session with it; without reconnects nothing more can happen, so the run
         // ends now with what it has, rather than idling to the end of its duration.
