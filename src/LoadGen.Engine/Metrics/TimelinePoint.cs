@@ -56,6 +56,9 @@ public sealed record TimelinePoint
     /// <summary>CPU time the whole process used (user and system), embedded broker included when there is one.</summary>
     public double CpuSeconds { get; init; }
 
+    /// <summary>Time the process spent paused for garbage collection: the generator's own stalls, part of its lag.</summary>
+    public double GcPauseSeconds { get; init; }
+
     /// <summary>Percentiles per metric that had events in the interval.</summary>
     public required IReadOnlyDictionary<string, IntervalLatency> Latency { get; init; }
 }

@@ -25,7 +25,7 @@ public sealed partial class LoadRunner
     private Totals _last;
 
     // Running totals at the end of the previous interval, so each point holds the interval's own counts.
-    private readonly record struct Totals(long Sent, long Acknowledged, long Received, long Resends, long Reconnects, long Errors, long BytesSent, long BytesReceived, TimeSpan Cpu);
+    private readonly record struct Totals(long Sent, long Acknowledged, long Received, long Resends, long Reconnects, long Errors, long BytesSent, long BytesReceived, TimeSpan Cpu, TimeSpan GcPause);
 
     /// <summary>Closes the current interval and starts the next one in <paramref name="next"/>.</summary>
     private void Sample(RunPhase? next = null)
@@ -80,6 +80,7 @@ public sealed partial class LoadRunner
                 BytesSent = totals.BytesSent - _last.BytesSent,
                 BytesReceived = totals.BytesReceived - _last.BytesReceived,
                 CpuSeconds = (totals.Cpu - _last.Cpu).TotalSeconds,
+                GcPauseSeconds = (totals.GcPause - _last.GcPause).TotalSeconds,
                 Latency = latency,
             };
             _timeline.Add(point);
@@ -102,7 +103,7 @@ public sealed partial class LoadRunner
         }
 
         return new Totals(_counters.Sent, _counters.Acknowledged, _counters.Received, resends, _counters.Reconnects, _counters.Errors, sent, received,
-            Environment.CpuUsage.TotalTime);
+            Environment.CpuUsage.TotalTime, GC.GetTotalPauseDuration());
     }
 
     private void Stamp(HistogramBase histogram, string tag, long fromTicks, long toTicks)

@@ -42,7 +42,7 @@ public sealed partial class LoadRunner
     {
         _startedUtc = DateTime.UtcNow;
         _runStart = _lastSample = Stopwatch.GetTimestamp();
-        _last = _last with { Cpu = Environment.CpuUsage.TotalTime };
+        _last = _last with { Cpu = Environment.CpuUsage.TotalTime, GcPause = GC.GetTotalPauseDuration() };
         string broker = _options.Broker ?? _profile.Broker;
         EmbeddedBroker? embedded = null;
         if (broker == "embedded")

@@ -54,7 +54,7 @@ public static class ResultWriter
         CultureInfo c = CultureInfo.InvariantCulture;
         string[] metrics = Enum.GetValues<LatencyMetric>().Select(LatencyHistograms.NameOf).ToArray();
         var sb = new StringBuilder();
-        sb.Append("time_s,interval_s,phase,sessions_connected,sent,acknowledged,received,resends,reconnects,errors,bytes_sent,bytes_received,cpu_s,sent_per_s,acknowledged_per_s,received_per_s");
+        sb.Append("time_s,interval_s,phase,sessions_connected,sent,acknowledged,received,resends,reconnects,errors,bytes_sent,bytes_received,cpu_s,gc_pause_s,sent_per_s,acknowledged_per_s,received_per_s");
         foreach (string m in metrics)
         {
             sb.Append(c, $",{m}_count,{m}_response_p50_us,{m}_response_p99_us,{m}_service_p50_us,{m}_service_p99_us");
@@ -64,7 +64,7 @@ public static class ResultWriter
         foreach (TimelinePoint p in timeline)
         {
             double per = p.Seconds > 0 ? 1 / p.Seconds : 0;
-            sb.Append(c, $"{p.Time:F3},{p.Seconds:F3},{p.Phase.ToString().ToLowerInvariant()},{p.SessionsConnected},{p.Sent},{p.Acknowledged},{p.Received},{p.Resends},{p.Reconnects},{p.Errors},{p.BytesSent},{p.BytesReceived},{p.CpuSeconds:F3},{p.Sent * per:F1},{p.Acknowledged * per:F1},{p.Received * per:F1}");
+            sb.Append(c, $"{p.Time:F3},{p.Seconds:F3},{p.Phase.ToString().ToLowerInvariant()},{p.SessionsConnected},{p.Sent},{p.Acknowledged},{p.Received},{p.Resends},{p.Reconnects},{p.Errors},{p.BytesSent},{p.BytesReceived},{p.CpuSeconds:F3},{p.GcPauseSeconds:F4},{p.Sent * per:F1},{p.Acknowledged * per:F1},{p.Received * per:F1}");
             foreach (string m in metrics)
             {
                 if (p.Latency.TryGetValue(m, out IntervalLatency? l))
