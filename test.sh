@@ -6,14 +6,19 @@ cd "$(dirname "$0")"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# The client tests run against a real mosquitto (Debian package "mosquitto"). Install it when it is missing and we
-# may; otherwise those tests fail with the install command rather than skip.
-if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
+# Real parts the tests use: mosquitto (client, engine and CLI tests run against it), Chromium (report.html is opened
+# headless) and DejaVu fonts (chart text). Install what is missing when we may; otherwise the tests that need it
+# fail with the install command rather than skip.
+missing=()
+{ command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ]; } || missing+=(mosquitto)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing mosquitto (apt-get)..."
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto >/dev/null
+    echo "Installing ${missing[*]} (apt-get)..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "mosquitto is missing and cannot be installed here: run 'sudo apt-get install -y mosquitto'." >&2
+    echo "missing and cannot be installed here: ${missing[*]}; run 'sudo apt-get install -y ${missing[*]}'." >&2
   fi
 fi
 

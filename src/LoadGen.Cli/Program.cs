@@ -1,7 +1,7 @@
 using System.CommandLine;
 using LoadGen.Cli;
 
-// loadgen run <profile> | conn | pub | sub. Exit codes: 0 every SLO held, 1 an SLO failed, 2 bad usage or a bad profile.
+// loadgen run <profile> | conn | pub | sub | report <run> | compare <baseline> <candidate>. Exit codes: 0 every SLO held, 1 an SLO failed, 2 bad usage or a bad profile.
 // Console opens stdout lazily; touch it now, before thousands of sockets use up descriptors (../shared/FACTS.md).
 Console.Out.Flush();
 var root = new RootCommand("LoadGen: an MQTT load generator and benchmark suite.")
@@ -10,5 +10,7 @@ var root = new RootCommand("LoadGen: an MQTT load generator and benchmark suite.
     QuickCommands.Connections(),
     QuickCommands.Publishers(),
     QuickCommands.Subscribers(),
+    ReportCommands.Report(),
+    ReportCommands.Compare(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,4 +1,5 @@
 using LoadGen.Engine;
+using LoadGen.Reporting;
 
 namespace LoadGen.Cli;
 
@@ -45,7 +46,24 @@ internal static class RunExecution
         ResultWriter.Write(result, folder);
         Console.WriteLine();
         Console.WriteLine(ResultWriter.Summary(result));
+        TryReport(result, folder);
         Console.WriteLine($"results: {folder}");
         return result.Passed ? 0 : 1;
+    }
+
+    /// <summary>Writes the charts and report.html; a failure here is reported and leaves the result files as they are.</summary>
+    public static bool TryReport(RunResult result, string folder)
+    {
+        try
+        {
+            string report = ReportBuilder.Write(result, folder);
+            Console.WriteLine($"report: {report}");
+            return true;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"report: not written: {ex.Message} (result.json and summary.md are; 'loadgen report {folder}' retries)");
+            return false;
+        }
     }
 }

@@ -109,7 +109,7 @@ public static class ResultWriter
             sb.AppendLine("|---|---|---|");
             foreach (SloOutcome s in r.Slos)
             {
-                sb.AppendLine(c, $"| `{s.Threshold}` | {s.Measured:0.###} | {(s.Passed ? "pass" : "FAIL")} |");
+                sb.AppendLine(c, $"| `{s.Threshold}` | {s.Measured:G6} | {(s.Passed ? "pass" : "FAIL")} |");
             }
 
             sb.AppendLine();

@@ -87,8 +87,12 @@ public sealed record RunResult
 /// <param name="Service">Service time at each percentile.</param>
 public sealed record LatencyDistribution(IReadOnlyList<double> Response, IReadOnlyList<double> Service)
 {
-    /// <summary>The percentiles the distributions are given at: HdrHistogram's usual ladder, to 99.999.</summary>
-    public static IReadOnlyList<double> Percentiles { get; } = [0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 96.875, 97.5, 98.4375, 99, 99.21875, 99.5, 99.609375, 99.8, 99.9, 99.95, 99.99, 99.999, 100];
+    /// <summary>
+    /// The percentiles the distributions are given at: HdrHistogram's ladder with five steps per halving of what is
+    /// left, 100·(1 − 2^(−k/5)) for k = 0 to 83 (0 % to 99.999 %), then 100 (the maximum).
+    /// </summary>
+    public static IReadOnlyList<double> Percentiles { get; } =
+        Enumerable.Range(0, 84).Select(k => Math.Round(100 * (1 - Math.Pow(2, -k / 5.0)), 6)).Append(100).ToArray();
 }
 
 /// <summary>The generator's own cost over the measured phase.</summary>

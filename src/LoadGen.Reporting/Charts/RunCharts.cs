@@ -1,0 +1,304 @@
+using LoadGen.Engine;
+using ScottPlot;
+
+namespace LoadGen.Reporting;
+
+/// <summary>
+/// The charts of one run, drawn from its <see cref="RunResult"/>: latency distributions (response and service time
+/// apart, percentile on a log axis as HdrHistogram plots it), the run over time, and the QoS cost comparison.
+/// </summary>
+public static class RunCharts
+{
+    /// <summary>The metrics on the distribution charts, in legend order.</summary>
+    public static readonly IReadOnlyList<(string Metric, string Label)> DistributionMetrics =
+    [
+        ("qos0", "QoS 0 write"),
+        ("qos1", "QoS 1 PUBLISH→PUBACK"),
+        ("qos2.pubrec", "QoS 2 PUBLISH→PUBREC"),
+        ("qos2.pubcomp", "QoS 2 PUBREL→PUBCOMP"),
+        ("qos2", "QoS 2 whole flow"),
+        ("e2e", "end to end"),
+    ];
+
+    private static readonly (double Position, string Label)[] PercentileTicks =
+        [(0, "0%"), (1, "90%"), (2, "99%"), (3, "99.9%"), (4, "99.99%"), (5, "99.999%")];
+
+    /// <summary>Every chart of a run.</summary>
+    public static IReadOnlyList<Chart> All(RunResult result)
+    {
+        ChartFonts.Register();
+        var charts = new List<Chart>
+        {
+            Distribution(result, response: true),
+            Distribution(result, response: false),
+            Throughput(result),
+            LatencyOverTime(result),
+            FaultsOverTime(result),
+            QosCostChart(QosCosts(result), $"{result.Profile}: cost per QoS level"),
+        };
+        return charts;
+    }
+
+    /// <summary>The latency percentile distribution of every handshake metric, response or service time.</summary>
+    public static Chart Distribution(RunResult result, bool response)
+    {
+        ChartFonts.Register();
+        var plot = new Plot();
+        foreach ((string metric, string label) in DistributionMetrics)
+        {
+            if (result.Percentiles.TryGetValue(metric, out LatencyDistribution? d))
+            {
+                AddDistribution(plot, response ? d.Response : d.Service, label, Palette(metric), LinePattern.Solid);
+            }
+        }
+
+        string kind = response ? "response time (from the intended send)" : "service time (from the actual send)";
+        FormatDistribution(plot, $"{result.Profile}: latency by percentile, {kind}");
+        return new Chart(response ? "latency-response" : "latency-service", $"Latency by percentile, {kind}", plot);
+    }
+
+    /// <summary>Two runs' distributions of one kind overlaid: baseline dashed, candidate solid.</summary>
+    public static Chart CompareDistributions(RunResult baseline, RunResult candidate, string baselineName, string candidateName)
+    {
+        ChartFonts.Register();
+        var plot = new Plot();
+        foreach ((string metric, string label) in DistributionMetrics)
+        {
+            if (baseline.Percentiles.TryGetValue(metric, out LatencyDistribution? b))
+            {
+                AddDistribution(plot, b.Response, $"{label} ({baselineName})", Palette(metric), LinePattern.Dashed);
+            }
+
+            if (candidate.Percentiles.TryGetValue(metric, out LatencyDistribution? c))
+            {
+                AddDistribution(plot, c.Response, $"{label} ({candidateName})", Palette(metric), LinePattern.Solid);
+            }
+        }
+
+        FormatDistribution(plot, $"response time by percentile: {baselineName} (dashed) vs {candidateName} (solid)");
+        return new Chart("compare-latency", "Response time by percentile, baseline dashed, candidate solid", plot);
+    }
+
+    /// <summary>Messages per second sent, acknowledged and received, with connected sessions on the right axis.</summary>
+    public static Chart Throughput(RunResult result)
+    {
+        ChartFonts.Register();
+        var plot = new Plot();
+        double[] t = result.Timeline.Select(p => p.Time).ToArray();
+        AddLine(plot, t, result.Timeline.Select(p => Rate(p.Sent, p)).ToArray(), "sent/s", Color.FromHex("#1f77b4"));
+        AddLine(plot, t, result.Timeline.Select(p => Rate(p.Acknowledged, p)).ToArray(), "acknowledged/s", Color.FromHex("#2ca02c"));
+        AddLine(plot, t, result.Timeline.Select(p => Rate(p.Received, p)).ToArray(), "received/s", Color.FromHex("#ff7f0e"));
+        var sessions = plot.Add.ScatterLine(t, result.Timeline.Select(p => (double)p.SessionsConnected).ToArray(), Color.FromHex("#7f7f7f"));
+        sessions.LegendText = "sessions connected (right axis)";
+        sessions.LinePattern = LinePattern.Dotted;
+        sessions.LineWidth = 2;
+        sessions.Axes.YAxis = plot.Axes.Right;
+        plot.Axes.Right.Label.Text = "sessions connected";
+        MarkMeasurement(plot, result);
+        Format(plot, $"{result.Profile}: messages per second", "time (s)", "messages per second");
+        FromZero(plot, result.Timeline.Select(p => Math.Max(Rate(p.Sent, p), Math.Max(Rate(p.Acknowledged, p), Rate(p.Received, p)))));
+        plot.Axes.SetLimitsY(0, Math.Max(1, result.Timeline.Select(p => (double)p.SessionsConnected).DefaultIfEmpty(0).Max() * 1.1), plot.Axes.Right);
+        return new Chart("throughput", "Messages per second and connected sessions over time", plot);
+    }
+
+    /// <summary>p50 (dashed) and p99 (solid) response time per QoS and end to end, per interval.</summary>
+    public static Chart LatencyOverTime(RunResult result)
+    {
+        ChartFonts.Register();
+        var plot = new Plot();
+        foreach ((string metric, string label) in new[] { ("qos0", "QoS 0"), ("qos1", "QoS 1"), ("qos2", "QoS 2"), ("e2e", "end to end") })
+        {
+            TimelinePoint[] points = result.Timeline.Where(p => p.Latency.ContainsKey(metric)).ToArray();
+            if (points.Length == 0)
+            {
+                continue;
+            }
+
+            double[] t = points.Select(p => p.Time).ToArray();
+            AddLine(plot, t, points.Select(p => p.Latency[metric].ResponseP99 / 1000).ToArray(), $"{label} p99", Palette(metric));
+            var p50 = AddLine(plot, t, points.Select(p => p.Latency[metric].ResponseP50 / 1000).ToArray(), $"{label} p50", Palette(metric));
+            p50.LinePattern = LinePattern.Dashed;
+        }
+
+        MarkMeasurement(plot, result);
+        Format(plot, $"{result.Profile}: response time per interval", "time (s)", "latency (ms)");
+        FromZero(plot, result.Timeline.SelectMany(p => p.Latency.Values.Select(l => l.ResponseP99 / 1000)));
+        return new Chart("latency-over-time", "Response time p50 (dashed) and p99 (solid) per interval", plot);
+    }
+
+    /// <summary>Resends, reconnects and errors per interval, and the generator's GC pauses.</summary>
+    public static Chart FaultsOverTime(RunResult result)
+    {
+        ChartFonts.Register();
+        var plot = new Plot();
+        double[] t = result.Timeline.Select(p => p.Time).ToArray();
+        AddLine(plot, t, result.Timeline.Select(p => (double)p.Resends).ToArray(), "resends", Color.FromHex("#9467bd"));
+        AddLine(plot, t, result.Timeline.Select(p => (double)p.Reconnects).ToArray(), "reconnects", Color.FromHex("#8c564b"));
+        AddLine(plot, t, result.Timeline.Select(p => (double)p.Errors).ToArray(), "errors", Color.FromHex("#d62728"));
+        var gc = plot.Add.ScatterLine(t, result.Timeline.Select(p => p.GcPauseSeconds * 1000).ToArray(), Color.FromHex("#7f7f7f"));
+        gc.LegendText = "generator GC pause, ms (right axis)";
+        gc.LinePattern = LinePattern.Dotted;
+        gc.LineWidth = 2;
+        gc.Axes.YAxis = plot.Axes.Right;
+        plot.Axes.Right.Label.Text = "GC pause (ms)";
+        MarkMeasurement(plot, result);
+        Format(plot, $"{result.Profile}: resends, reconnects and errors", "time (s)", "count per interval");
+        FromZero(plot, result.Timeline.Select(p => (double)Math.Max(p.Resends, Math.Max(p.Reconnects, p.Errors))));
+        plot.Axes.SetLimitsY(0, Math.Max(1, result.Timeline.Select(p => p.GcPauseSeconds * 1000).DefaultIfEmpty(0).Max() * 1.1), plot.Axes.Right);
+        return new Chart("faults-over-time", "Resends, reconnects and errors per interval, with the generator's GC pauses", plot);
+    }
+
+    /// <summary>
+    /// The cost of each QoS level in one run: msg/s and p50/p99 of its handshake. A mixed run cannot split CPU or
+    /// bytes by QoS, so those come as one whole-run entry; <c>loadgen qos</c> runs each level alone to get them.
+    /// </summary>
+    public static IReadOnlyList<QosCost> QosCosts(RunResult result)
+    {
+        var costs = new List<QosCost>();
+        foreach ((string metric, string label) in new[] { ("qos0", "QoS 0"), ("qos1", "QoS 1"), ("qos2", "QoS 2") })
+        {
+            if (result.Response.TryGetValue(metric, out LatencySummary? s))
+            {
+                costs.Add(new QosCost(label, s.Count / Math.Max(0.001, result.Seconds), s.P50 / 1000, s.P99 / 1000, null, null));
+            }
+        }
+
+        if (result.Generator is { } g)
+        {
+            costs.Add(new QosCost("whole run", result.Throughput, double.NaN, double.NaN, g.CpuMicrosecondsPerMessage, g.WireBytesPerMessage));
+        }
+
+        return costs;
+    }
+
+    /// <summary>Grouped bars: msg/s, p50 and p99 (ms), CPU µs per message and bytes per message, each scaled to its maximum.</summary>
+    public static Chart QosCostChart(IReadOnlyList<QosCost> costs, string title)
+    {
+        ChartFonts.Register();
+        var plot = new Plot();
+        (string Name, Func<QosCost, double?> Value, string Unit)[] measures =
+        [
+            ("msg/s", c => c.MessagesPerSecond, ""),
+            ("p50 ms", c => double.IsNaN(c.P50Milliseconds) ? null : c.P50Milliseconds, ""),
+            ("p99 ms", c => double.IsNaN(c.P99Milliseconds) ? null : c.P99Milliseconds, ""),
+            ("CPU µs/msg", c => c.CpuMicrosecondsPerMessage, ""),
+            ("bytes/msg", c => c.WireBytesPerMessage, ""),
+        ];
+
+        // Each measure has its own unit, so bars are drawn relative to the largest of their group and labelled with
+        // the real value.
+        var bars = new List<Bar>();
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        string[] palette = ["#1f77b4", "#ff7f0e", "#9467bd", "#7f7f7f", "#2ca02c"];
+        for (int m = 0; m < measures.Length; m++)
+        {
+            double max = costs.Select(c => measures[m].Value(c) ?? 0).DefaultIfEmpty(0).Max();
+            double group = m * (costs.Count + 1);
+            ticks.AddMajor(group + (costs.Count - 1) / 2.0, measures[m].Name);
+            for (int i = 0; i < costs.Count; i++)
+            {
+                if (measures[m].Value(costs[i]) is not { } value)
+                {
+                    continue;
+                }
+
+                bars.Add(new Bar
+                {
+                    Position = group + i,
+                    Value = max > 0 ? value / max : 0,
+                    FillColor = Color.FromHex(palette[i % palette.Length]),
+                    Label = value >= 100 ? value.ToString("0", System.Globalization.CultureInfo.InvariantCulture) : value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
+                });
+            }
+        }
+
+        var barPlot = plot.Add.Bars(bars);
+        barPlot.ValueLabelStyle.FontSize = 11;
+        plot.Axes.Bottom.TickGenerator = ticks;
+        plot.Legend.ManualItems.AddRange(costs.Select((c, i) => new LegendItem { LabelText = c.Label, FillColor = Color.FromHex(palette[i % palette.Length]) }));
+        plot.Axes.SetLimitsY(0, 1.15);
+        Format(plot, title, "measure (bars labelled with their value)", "relative to the largest in the group");
+        plot.ShowLegend(Edge.Right);
+        return new Chart("qos-cost", "Cost per QoS level: throughput, latency, generator CPU and bytes on the wire", plot);
+    }
+
+    private static void AddDistribution(Plot plot, IReadOnlyList<double> values, string label, Color color, LinePattern pattern)
+    {
+        var xs = new List<double>();
+        var ys = new List<double>();
+        for (int i = 0; i < LatencyDistribution.Percentiles.Count && i < values.Count; i++)
+        {
+            double p = LatencyDistribution.Percentiles[i];
+            if (p >= 100)
+            {
+                continue;
+            }
+
+            xs.Add(Math.Log10(100 / (100 - p)));
+            ys.Add(values[i] / 1000);
+        }
+
+        var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), color);
+        line.LegendText = label;
+        line.LinePattern = pattern;
+        line.LineWidth = 2;
+        line.MarkerSize = 4;
+    }
+
+    private static void FormatDistribution(Plot plot, string title)
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        foreach ((double position, string label) in PercentileTicks)
+        {
+            ticks.AddMajor(position, label);
+        }
+
+        plot.Axes.Bottom.TickGenerator = ticks;
+        plot.Axes.SetLimitsX(0, 5.1);
+        Format(plot, title, "percentile (log scale)", "latency (ms)");
+    }
+
+    private static ScottPlot.Plottables.Scatter AddLine(Plot plot, double[] xs, double[] ys, string label, Color color)
+    {
+        var line = plot.Add.ScatterLine(xs, ys, color);
+        line.LegendText = label;
+        line.LineWidth = 2;
+        return line;
+    }
+
+    private static void MarkMeasurement(Plot plot, RunResult result)
+    {
+        // The measured phase starts where the first Measure interval begins; what is left of it is set-up and warm-up.
+        TimelinePoint? first = result.Timeline.FirstOrDefault(p => p.Phase == RunPhase.Measure);
+        if (first is not null)
+        {
+            var line = plot.Add.VerticalLine(first.Time - first.Seconds, 1, Color.FromHex("#bbbbbb"), LinePattern.Dashed);
+            line.LegendText = "measured from here";
+        }
+    }
+
+    private static void Format(Plot plot, string title, string xLabel, string yLabel)
+    {
+        plot.Title(title, 16);
+        plot.XLabel(xLabel, 14);
+        plot.YLabel(yLabel, 14);
+        plot.ShowLegend(Alignment.UpperLeft);
+    }
+
+    // Counts and latencies start at zero; an all-zero series still gets a visible axis.
+    private static void FromZero(Plot plot, IEnumerable<double> values) =>
+        plot.Axes.SetLimitsY(0, Math.Max(1, values.DefaultIfEmpty(0).Max() * 1.1));
+
+    private static double Rate(long count, TimelinePoint p) => p.Seconds > 0 ? count / p.Seconds : 0;
+
+    private static Color Palette(string metric) => metric switch
+    {
+        "qos0" => Color.FromHex("#1f77b4"),
+        "qos1" => Color.FromHex("#ff7f0e"),
+        "qos2.pubrec" => Color.FromHex("#2ca02c"),
+        "qos2.pubcomp" => Color.FromHex("#d62728"),
+        "qos2" => Color.FromHex("#9467bd"),
+        "e2e" => Color.FromHex("#8c564b"),
+        _ => Color.FromHex("#7f7f7f"),
+    };
+}

@@ -1,0 +1,93 @@
+using HdrHistogram;
+using LoadGen.Engine;
+
+namespace LoadGen.Reporting;
+
+/// <summary>
+/// Writes a run folder's charts (<c>charts/*.png</c>, <c>charts/*.svg</c>) and <c>report.html</c>. Used at the end
+/// of every run and by <c>loadgen report</c>, which rebuilds them from <c>result.json</c> and, when present, the
+/// interval log <c>latency.hlog</c>, whose full histograms give the distributions back at full resolution.
+/// </summary>
+public static class ReportBuilder
+{
+    /// <summary>Writes the charts and the report for <paramref name="result"/> into <paramref name="folder"/>; returns report.html's path.</summary>
+    public static string Write(RunResult result, string folder)
+    {
+        IReadOnlyList<Chart> charts = RunCharts.All(result);
+        var rendered = new List<(Chart, byte[])>();
+        string chartFolder = Path.Combine(folder, "charts");
+        foreach (Chart chart in charts)
+        {
+            chart.Save(chartFolder);
+            rendered.Add((chart, File.ReadAllBytes(Path.Combine(chartFolder, chart.Name + ".png"))));
+        }
+
+        string report = Path.Combine(folder, "report.html");
+        File.WriteAllText(report, HtmlReport.Build(result, rendered));
+        return report;
+    }
+
+    /// <summary>Reads a run folder back: <c>result.json</c>, with its distributions rebuilt from <c>latency.hlog</c> when it is there.</summary>
+    public static RunResult Read(string folder)
+    {
+        string json = Path.Combine(folder, "result.json");
+        if (!File.Exists(json))
+        {
+            throw new FileNotFoundException($"{folder} holds no result.json: not a LoadGen run folder", json);
+        }
+
+        RunResult result = ResultWriter.Read(json);
+        string log = Path.Combine(folder, "latency.hlog");
+        return File.Exists(log) ? result with { Percentiles = FromLog(result, log) } : result;
+    }
+
+    // Sums the logged intervals per metric: connects and subscriptions over the whole run, the rest over the measured
+    // phase only, as the run itself does. An interval belongs to the phase of the time series point it ends at.
+    private static Dictionary<string, LatencyDistribution> FromLog(RunResult result, string path)
+    {
+        IReadOnlyList<HistogramBase> intervals;
+        using (FileStream stream = File.OpenRead(path))
+        {
+            intervals = HistogramLogFile.Read(stream);
+        }
+
+        TimelinePoint? first = result.Timeline.FirstOrDefault(p => p.Phase == RunPhase.Measure);
+        long measuredFrom = new DateTimeOffset(result.StartedUtc).ToUnixTimeMilliseconds() + (long)(((first?.Time ?? 0) - (first?.Seconds ?? 0)) * 1000);
+        var sums = new Dictionary<string, HistogramBase>();
+        foreach (HistogramBase interval in intervals)
+        {
+            if (interval.Tag is not { } tag)
+            {
+                continue;
+            }
+
+            string metric = tag[..tag.LastIndexOf('.')];
+            bool wholeRun = metric is "connect" or "suback";
+            if (!wholeRun && interval.EndTimeStamp <= measuredFrom + 1)
+            {
+                continue;
+            }
+
+            if (!sums.TryGetValue(tag, out HistogramBase? sum))
+            {
+                sums[tag] = sum = new LongHistogram(1, LatencyHistograms.HighestMicroseconds, 3);
+            }
+
+            sum.Add(interval);
+        }
+
+        var result2 = new Dictionary<string, LatencyDistribution>();
+        foreach (string metric in sums.Keys.Select(t => t[..t.LastIndexOf('.')]).Distinct())
+        {
+            if (sums.TryGetValue(metric + ".response", out HistogramBase? response) && sums.TryGetValue(metric + ".service", out HistogramBase? service) &&
+                response.TotalCount > 0)
+            {
+                result2[metric] = new LatencyDistribution(
+                    LatencyDistribution.Percentiles.Select(p => (double)response.GetValueAtPercentile(p)).ToArray(),
+                    LatencyDistribution.Percentiles.Select(p => (double)service.GetValueAtPercentile(p)).ToArray());
+            }
+        }
+
+        return result2.Count > 0 ? result2 : new Dictionary<string, LatencyDistribution>(result.Percentiles);
+    }
+}
