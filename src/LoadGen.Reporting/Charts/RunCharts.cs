@@ -247,6 +247,9 @@ public static class RunCharts
 
     private static void FormatDistribution(Plot plot, string title)
     {
+        double top = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>()
+            .SelectMany(p => p.Data.GetScatterPoints()).Select(c => c.Y).DefaultIfEmpty(1).Max();
+        plot.Axes.SetLimitsY(0, Math.Max(0.01, top * 1.05));
         var ticks = new ScottPlot.TickGenerators.NumericManual();
         foreach ((double position, string label) in PercentileTicks)
         {
