@@ -8,7 +8,7 @@ internal sealed class CommonOptions
 {
     private readonly Option<string?> _broker = new("--broker") { Description = "A broker URL (mqtt://host:port); the default is the embedded broker." };
     private readonly Option<string?> _duration = new("--duration") { Description = "How long to run, for example 20s (overrides the profile)." };
-    private readonly Option<string> _out = new("--out") { Description = "Where run folders go.", DefaultValueFactory = _ => "results/runs" };
+    private readonly Option<string> _out = new("--out") { Description = "Where run folders go.", DefaultValueFactory = _ => "results" };
 
     public static CommonOptions AddTo(Command command)
     {

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace LoadGen.Cli.Tests;
+
+/// <summary>Ctrl+C (SIGINT) ends a run early and still writes every file, marked partial.</summary>
+public class InterruptTests
+{
+    [Fact]
+    public async Task SigintWritesEverythingGatheredSoFarMarkedPartial()
+    {
+        string output = Path.Combine(Path.GetTempPath(), $"loadgen-cli-out-{Guid.NewGuid():N}");
+        string profile = Path.Combine(Path.GetTempPath(), $"loadgen-sigint-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(profile, """
+            name: interrupted
+            duration: 60s
+            groups:
+              - name: pubs
+                role: publisher
+                sessions: 10
+                topic: "sigint/%i"
+                qos: 1
+                stages: [ { inject: { rate: 300/s, during: 55s } } ]
+            """);
+        using Process loadgen = LoadgenProcess.Start("run", profile, "--out", output);
+
+        // Wait until a few intervals are on disk, then press Ctrl+C.
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30) && !(Directory.Exists(output) && Directory.GetDirectories(output) is [var run] &&
+               File.Exists(Path.Combine(run, "latency.hlog")) && new FileInfo(Path.Combine(run, "latency.hlog")).Length > 4_000))
+        {
+            await Task.Delay(100);
+        }
+
+        using (Process kill = Process.Start("kill", ["-INT", loadgen.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        (int exit, string stdout, string error) = LoadgenProcess.Finish(loadgen);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(45), "loadgen did not stop soon after Ctrl+C");
+        Assert.Equal(1, exit);
+        string folder = Assert.Single(Directory.GetDirectories(output));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "result.json")));
+        Assert.True(json.RootElement.GetProperty("partial").GetBoolean(), stdout + error);
+        Assert.Equal("cancelled (Ctrl+C)", json.RootElement.GetProperty("partial_reason").GetString());
+        Assert.True(json.RootElement.GetProperty("counters").GetProperty("acknowledged").GetInt64() > 100);
+        foreach (string file in new[] { "summary.md", "timeseries.csv", "latency.hlog", "report.html" })
+        {
+            Assert.True(File.Exists(Path.Combine(folder, file)), $"no {file}");
+        }
+    }
+}
