@@ -1,7 +1,8 @@
 using System.CommandLine;
 using LoadGen.Cli;
 
-// loadgen run <profile> | conn | pub | sub | report <run> | compare <baseline> <candidate>. Exit codes: 0 every SLO held, 1 an SLO failed, 2 bad usage or a bad profile.
+// loadgen run <profile> | conn | pub | sub | report <run> | compare <baseline> <candidate>
+// | bench [--quick] [compare|baseline|trend]. Exit codes: 0 every SLO held, 1 an SLO failed, 2 bad usage or a bad profile.
 // Console opens stdout lazily; touch it now, before thousands of sockets use up descriptors (../shared/FACTS.md).
 Console.Out.Flush();
 var root = new RootCommand("LoadGen: an MQTT load generator and benchmark suite.")
@@ -12,5 +13,6 @@ var root = new RootCommand("LoadGen: an MQTT load generator and benchmark suite.
     QuickCommands.Subscribers(),
     ReportCommands.Report(),
     ReportCommands.Compare(),
+    BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

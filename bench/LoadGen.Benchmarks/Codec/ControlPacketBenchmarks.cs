@@ -64,6 +64,7 @@ public class ControlPacketBenchmarks
     [Benchmark(Description = "LoadGen decode"), BenchmarkCategory("Decode")]
     public int DecodeLoadGen()
     {
+        Sabotage.Apply();
         ReadOnlySequence<byte> buffer = _frame;
         MqttFrameScanner.TryRead(ref buffer, out MqttFrame frame);
         return frame.Type switch
@@ -84,6 +85,7 @@ public class ControlPacketBenchmarks
     [Benchmark(Description = "LoadGen encode"), BenchmarkCategory("Encode")]
     public int EncodeLoadGen()
     {
+        Sabotage.Apply();
         _output.ResetWrittenCount();
         return EncodeLoadGenInto(_output);
     }

@@ -6,7 +6,9 @@ namespace LoadGen.Reporting;
 /// <param name="Name">The file name stem, for example <c>latency-response</c>.</param>
 /// <param name="Title">What the chart shows, as the report's caption.</param>
 /// <param name="Plot">The ScottPlot plot.</param>
-public sealed record Chart(string Name, string Title, Plot Plot)
+/// <param name="PixelWidth">Width when saved.</param>
+/// <param name="PixelHeight">Height when saved.</param>
+public sealed record Chart(string Name, string Title, Plot Plot, int PixelWidth = Chart.Width, int PixelHeight = Chart.Height)
 {
     /// <summary>Width of saved charts, in pixels.</summary>
     public const int Width = 1000;
@@ -19,13 +21,13 @@ public sealed record Chart(string Name, string Title, Plot Plot)
     {
         Directory.CreateDirectory(folder);
         string png = Path.Combine(folder, Name + ".png");
-        Plot.SavePng(png, Width, Height);
-        Plot.SaveSvg(Path.Combine(folder, Name + ".svg"), Width, Height);
+        Plot.SavePng(png, PixelWidth, PixelHeight);
+        Plot.SaveSvg(Path.Combine(folder, Name + ".svg"), PixelWidth, PixelHeight);
         return png;
     }
 
     /// <summary>The chart as PNG bytes.</summary>
-    public byte[] Png() => Plot.GetImageBytes(Width, Height, ImageFormat.Png);
+    public byte[] Png() => Plot.GetImageBytes(PixelWidth, PixelHeight, ImageFormat.Png);
 }
 
 /// <summary>One QoS level's (or one run's) cost, for the QoS cost chart.</summary>

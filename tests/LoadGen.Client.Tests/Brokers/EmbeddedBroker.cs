@@ -3,7 +3,7 @@ using MQTTnet.Server;
 namespace LoadGen.Client.Tests;
 
 /// <summary>The engine's in-process MQTTnet.Server, seen as one of the tests' brokers.</summary>
-public sealed class EmbeddedBroker : IBroker
+internal sealed class EmbeddedBroker : IBroker
 {
     private readonly LoadGen.Engine.EmbeddedBroker _broker;
 

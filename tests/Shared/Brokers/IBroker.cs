@@ -1,7 +1,7 @@
 namespace LoadGen.Testing;
 
 /// <summary>A real broker on 127.0.0.1 for a test.</summary>
-public interface IBroker : IAsyncDisposable
+internal interface IBroker : IAsyncDisposable
 {
     string Name { get; }
 

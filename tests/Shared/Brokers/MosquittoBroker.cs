@@ -7,7 +7,7 @@ namespace LoadGen.Testing;
 /// A real mosquitto (Debian package <c>mosquitto</c>) on a free 127.0.0.1 port with its own config file, stopped by
 /// PID. When the binary is missing the test fails with the install command: it never skips silently.
 /// </summary>
-public sealed class MosquittoBroker : IBroker
+internal sealed class MosquittoBroker : IBroker
 {
     private readonly Process _process;
     private readonly string _directory;

@@ -12,7 +12,7 @@ namespace LoadGen.Testing;
 /// chosen packets, replace them, or cut every connection, which is how tests force lost acknowledgements and
 /// malformed packets.
 /// </summary>
-public sealed class RecordingProxy : IAsyncDisposable
+internal sealed class RecordingProxy : IAsyncDisposable
 {
     private readonly Socket _listener;
     private readonly int _upstreamPort;
