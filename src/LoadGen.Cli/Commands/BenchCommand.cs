@@ -129,6 +129,7 @@ internal static class BenchCommand
         Directory.CreateDirectory(folder);
         BenchRun run = CodecSuite.Run(quick ? SuiteMode.Quick : SuiteMode.Full, folder, filter, Commit());
         run.Write(Path.Combine(folder, "bench.json"));
+        File.WriteAllText(Path.Combine(folder, "summary.md"), run.Markdown());
         return (folder, run);
     }
 

@@ -43,6 +43,25 @@ public sealed record BenchRun(DateTime StartedUtc, string Mode, string? Commit, 
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
+    /// <summary>The run as a Markdown table (invariant culture): every row with its median, ratio and allocations.</summary>
+    public string Markdown()
+    {
+        var sb = new System.Text.StringBuilder();
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        sb.AppendLine(c, $"# Codec benchmarks, {Mode} run, {StartedUtc:yyyy-MM-dd HH:mm} UTC{(Commit is { Length: >= 7 } ? $", commit {Commit[..7]}" : "")}");
+        sb.AppendLine();
+        sb.AppendLine("Ratio: median time over the MQTTnet row of the same class, category and parameters, measured in the same run (lower is better).");
+        sb.AppendLine();
+        sb.AppendLine("| benchmark | median ns | ratio | allocated B/op |");
+        sb.AppendLine("|---|---|---|---|");
+        foreach (BenchEntry e in Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            sb.AppendLine(c, $"| {e.Key} | {e.MedianNanoseconds:0.0} | {(e.Ratio is { } r ? r.ToString("0.000", c) : e.IsBaseline ? "baseline" : "-")} | {e.AllocatedBytes} |");
+        }
+
+        return sb.ToString();
+    }
+
     /// <summary>Writes this run to <paramref name="path"/>.</summary>
     public void Write(string path)
     {
