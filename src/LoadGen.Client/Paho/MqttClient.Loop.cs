@@ -10,6 +10,9 @@ public sealed partial class MqttClient
     private Thread? _loopThread;
     private volatile bool _stopLoop;
 
+    // The managed id of the thread inside LoopForever (0 when none), so requests from other threads can write at once.
+    private volatile int _loopThreadId;
+
     /// <summary>True when bytes wait to be written (paho's want_write), for external event loops.</summary>
     public bool WantWrite
     {
@@ -219,6 +222,19 @@ public sealed partial class MqttClient
         TimeSpan maxDelay = maxRetryDelay ?? TimeSpan.FromSeconds(120);
         TimeSpan delay = minDelay;
         _stopLoop = false;
+        _loopThreadId = Environment.CurrentManagedThreadId;
+        try
+        {
+            RunLoopForever(minDelay, maxDelay, delay);
+        }
+        finally
+        {
+            _loopThreadId = 0;
+        }
+    }
+
+    private void RunLoopForever(TimeSpan minDelay, TimeSpan maxDelay, TimeSpan delay)
+    {
         while (!_stopLoop)
         {
             if (_transport is null)

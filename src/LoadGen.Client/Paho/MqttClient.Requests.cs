@@ -40,6 +40,7 @@ public sealed partial class MqttClient
             return (MqttErrorCode.Invalid, 0);
         }
 
+        (MqttErrorCode Rc, int Mid) result;
         lock (_sync)
         {
             if (_transport is null || _session.State != MqttSessionState.Connected)
@@ -60,8 +61,18 @@ public sealed partial class MqttClient
                 _qos0Pending.Enqueue((_bytesQueued, mid));
             }
 
-            return (MqttErrorCode.Success, mid);
+            result = (MqttErrorCode.Success, mid);
         }
+
+        // A loop thread may sit in its read poll for up to 100 ms. Paho wakes its select through a socket pair; here
+        // a publish from any other thread writes at once (non-blocking; what the socket cannot take stays queued).
+        int loopThread = _loopThreadId;
+        if (loopThread != 0 && loopThread != Environment.CurrentManagedThreadId)
+        {
+            LoopWrite();
+        }
+
+        return result;
     }
 
     /// <summary>Subscribes to one filter (paho's subscribe). The SUBACK arrives as <see cref="OnSubscribe"/>.</summary>

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Globalization;
+using LoadGen.Engine.Loops;
+using LoadGen.Reporting;
+
+namespace LoadGen.Cli;
+
+/// <summary><c>loadgen loops</c>: the same QoS 1 workload through every client loop model, measured the same way.</summary>
+internal static class LoopsCommand
+{
+    public static Command Create()
+    {
+        var broker = new Option<string?>("--broker") { Description = "A broker URL (mqtt://host:port); the default is the embedded broker, whose CPU then counts in." };
+        var sessions = new Option<string>("--sessions") { Description = "Session counts, smallest first.", DefaultValueFactory = _ => "10,100,1000" };
+        var windows = new Option<string>("--windows") { Description = "QoS 1 windows (messages in flight per session).", DefaultValueFactory = _ => "1,16" };
+        var messages = new Option<int>("--messages") { Description = "Messages acknowledged per case.", DefaultValueFactory = _ => 20_000 };
+        var limit = new Option<int>("--limit") { Description = "Seconds allowed per case, for connecting and again for the messages.", DefaultValueFactory = _ => 30 };
+        var models = new Option<string>("--models") { Description = "Loop models: " + string.Join(", ", Enum.GetNames<LoopModel>()), DefaultValueFactory = _ => string.Join(",", Enum.GetNames<LoopModel>()) };
+        var output = new Option<string>("--out") { Description = "Where the study folder goes.", DefaultValueFactory = _ => "results/loops" };
+        var command = new Command("loops", "Measure what each client loop model costs: msg/s, latency, CPU, allocations, memory, threads.") { broker, sessions, windows, messages, limit, models, output };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            LoopStudyOptions options;
+            try
+            {
+                options = new LoopStudyOptions
+                {
+                    Broker = parse.GetValue(broker) ?? "embedded",
+                    Sessions = Numbers(parse.GetValue(sessions)!, "--sessions"),
+                    Windows = Numbers(parse.GetValue(windows)!, "--windows"),
+                    Messages = parse.GetValue(messages),
+                    Limit = TimeSpan.FromSeconds(parse.GetValue(limit)),
+                    Models = parse.GetValue(models)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .Select(m => Enum.TryParse(m, ignoreCase: true, out LoopModel model) ? model : throw new FormatException($"--models: \"{m}\" is not a loop model; allowed: {string.Join(", ", Enum.GetNames<LoopModel>())}"))
+                        .ToList(),
+                };
+            }
+            catch (FormatException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                return 2;
+            }
+
+            if (options.Broker != "embedded" && (!Uri.TryCreate(options.Broker, UriKind.Absolute, out Uri? uri) || uri.Scheme != "mqtt" || uri.Port <= 0))
+            {
+                Console.Error.WriteLine($"--broker: \"{options.Broker}\" is not a URL such as mqtt://127.0.0.1:1883");
+                return 2;
+            }
+
+            if (FileLimit.Raise() is { } files && (ulong)options.Sessions.Max() + FileLimit.Reserve > files)
+            {
+                Console.Error.WriteLine($"{options.Sessions.Max()} sessions need more open files than this process may have ({files}); raise 'ulimit -n'.");
+                return 2;
+            }
+
+            LoopStudyResult study = await LoopStudy.RunAsync(options, m => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{m.Model,-16} {m.Sessions,5} sessions window {m.Window,2}: {m.Status}, {m.MessagesPerSecond:0} msg/s, p99 {m.P99 / 1000:0.00} ms, {m.CpuMicrosecondsPerMessage:0.0} µs CPU/msg, {m.Threads} threads")), cancellationToken);
+            string folder = Path.Combine(parse.GetValue(output)!, study.StartedUtc.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+            LoopReport.Write(study, folder);
+            Console.WriteLine();
+            Console.WriteLine(LoopReport.Markdown(study));
+            Console.WriteLine($"loops: {folder}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static List<int> Numbers(string text, string option) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : throw new FormatException($"{option}: \"{t}\" is not a positive whole number; allowed: a comma-separated list such as 10,100,1000"))
+            .ToList();
+}

@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using LoadGen.Engine;
+using LoadGen.Engine.Loops;
+
+namespace LoadGen.Reporting;
+
+/// <summary>Writes a loop-model study: <c>loops.json</c>, <c>loops.md</c> and <c>charts/</c>.</summary>
+public static class LoopReport
+{
+    /// <summary>Writes the study into <paramref name="folder"/>.</summary>
+    public static void Write(LoopStudyResult study, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "loops.json"), JsonSerializer.Serialize(study, ResultWriter.Json));
+        File.WriteAllText(Path.Combine(folder, "loops.md"), Markdown(study));
+        foreach (Chart chart in LoopCharts.All(study))
+        {
+            chart.Save(Path.Combine(folder, "charts"));
+        }
+    }
+
+    /// <summary>Reads <c>loops.json</c> back.</summary>
+    public static LoopStudyResult Read(string path) =>
+        JsonSerializer.Deserialize<LoopStudyResult>(File.ReadAllText(path), ResultWriter.Json) ?? throw new InvalidDataException($"{path}: empty");
+
+    /// <summary>The study as a Markdown table, invariant culture.</summary>
+    public static string Markdown(LoopStudyResult study)
+    {
+        CultureInfo c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(c, $"# Loop models: QoS 1, 100 B, against {study.Broker}");
+        sb.AppendLine();
+        string included = study.Broker == "embedded" ? ", embedded broker included." : ".";
+        sb.AppendLine(c, $"{study.StartedUtc:yyyy-MM-dd HH:mm} UTC, {study.Host.Os}, {study.Host.ProcessorCount} logical processors, {study.Host.Runtime}. CPU, allocations and context switches are the whole process's{included}");
+        sb.AppendLine();
+        sb.AppendLine("| model | sessions | window | status | msg/s | p50 ms | p99 ms | p99.9 ms | CPU µs/msg | of which kernel | B alloc/msg | GCs/1k msg | KiB managed/session | KiB resident/session | threads | ctx switches/msg |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (LoopMeasurement m in study.Cases)
+        {
+            sb.AppendLine(c, $"| {m.Model} | {m.Sessions} | {m.Window} | {m.Status} | {m.MessagesPerSecond:0} | {m.P50 / 1000:0.000} | {m.P99 / 1000:0.000} | {m.P999 / 1000:0.000} | {m.CpuMicrosecondsPerMessage:0.0} | {m.KernelMicrosecondsPerMessage:0.0} | {m.AllocatedBytesPerMessage:0} | {m.CollectionsPerThousandMessages:0.00} | {m.ManagedBytesPerSession / 1024:0.0} | {m.ResidentBytesPerSession / 1024:0.0} | {m.Threads} | {m.ContextSwitchesPerMessage:0.00} |");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("Largest session count each model completed: " + string.Join(", ", study.LargestSessions.Select(kv => $"{kv.Key} {kv.Value}")) + ".");
+        return sb.ToString();
+    }
+}
