@@ -25,6 +25,8 @@ public static class LoopReport
     public static LoopStudyResult Read(string path) =>
         JsonSerializer.Deserialize<LoopStudyResult>(File.ReadAllText(path), ResultWriter.Json) ?? throw new InvalidDataException($"{path}: empty");
 
+    private static string Kib(double bytes, int sessions) => sessions < 100 ? "-" : (bytes / 1024).ToString("0.0", CultureInfo.InvariantCulture);
+
     /// <summary>The study as a Markdown table, invariant culture.</summary>
     public static string Markdown(LoopStudyResult study)
     {
@@ -39,9 +41,11 @@ public static class LoopReport
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (LoopMeasurement m in study.Cases)
         {
-            sb.AppendLine(c, $"| {m.Model} | {m.Sessions} | {m.Window} | {m.Status} | {m.MessagesPerSecond:0} | {m.P50 / 1000:0.000} | {m.P99 / 1000:0.000} | {m.P999 / 1000:0.000} | {m.CpuMicrosecondsPerMessage:0.0} | {m.KernelMicrosecondsPerMessage:0.0} | {m.AllocatedBytesPerMessage:0} | {m.CollectionsPerThousandMessages:0.00} | {m.ManagedBytesPerSession / 1024:0.0} | {m.ResidentBytesPerSession / 1024:0.0} | {m.Threads} | {m.ContextSwitchesPerMessage:0.00} |");
+            sb.AppendLine(c, $"| {m.Model} | {m.Sessions} | {m.Window} | {m.Status} | {m.MessagesPerSecond:0} | {m.P50 / 1000:0.000} | {m.P99 / 1000:0.000} | {m.P999 / 1000:0.000} | {m.CpuMicrosecondsPerMessage:0.0} | {m.KernelMicrosecondsPerMessage:0.0} | {m.AllocatedBytesPerMessage:0} | {m.CollectionsPerThousandMessages:0.00} | {Kib(m.ManagedBytesPerSession, m.Sessions)} | {Kib(m.ResidentBytesPerSession, m.Sessions)} | {m.Threads} | {m.ContextSwitchesPerMessage:0.00} |");
         }
 
+        sb.AppendLine();
+        sb.AppendLine("Memory per session is measured from 100 sessions up; below that it is noise.");
         sb.AppendLine();
         sb.AppendLine("Largest session count each model completed: " + string.Join(", ", study.LargestSessions.Select(kv => $"{kv.Key} {kv.Value}")) + ".");
         return sb.ToString();

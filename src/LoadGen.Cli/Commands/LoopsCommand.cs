@@ -13,7 +13,7 @@ internal static class LoopsCommand
         var broker = new Option<string?>("--broker") { Description = "A broker URL (mqtt://host:port); the default is the embedded broker, whose CPU then counts in." };
         var sessions = new Option<string>("--sessions") { Description = "Session counts, smallest first.", DefaultValueFactory = _ => "10,100,1000" };
         var windows = new Option<string>("--windows") { Description = "QoS 1 windows (messages in flight per session).", DefaultValueFactory = _ => "1,16" };
-        var messages = new Option<int>("--messages") { Description = "Messages acknowledged per case.", DefaultValueFactory = _ => 20_000 };
+        var messages = new Option<int>("--messages") { Description = "Messages acknowledged per case.", DefaultValueFactory = _ => 50_000 };
         var limit = new Option<int>("--limit") { Description = "Seconds allowed per case, for connecting and again for the messages.", DefaultValueFactory = _ => 30 };
         var models = new Option<string>("--models") { Description = "Loop models: " + string.Join(", ", Enum.GetNames<LoopModel>()), DefaultValueFactory = _ => string.Join(",", Enum.GetNames<LoopModel>()) };
         var output = new Option<string>("--out") { Description = "Where the study folder goes.", DefaultValueFactory = _ => "results/loops" };

@@ -52,10 +52,10 @@ public sealed record LoopMeasurement
     /// <summary>Garbage collections (all generations) per 1,000 messages.</summary>
     public double CollectionsPerThousandMessages { get; init; }
 
-    /// <summary>Managed heap growth per connected session.</summary>
+    /// <summary>Managed heap growth per connected session (0 below 100 sessions, where it is noise).</summary>
     public double ManagedBytesPerSession { get; init; }
 
-    /// <summary>Resident set growth per connected session.</summary>
+    /// <summary>Resident set growth per connected session (0 below 100 sessions, where it is noise).</summary>
     public double ResidentBytesPerSession { get; init; }
 
     /// <summary>Threads in the process while the case ran.</summary>
