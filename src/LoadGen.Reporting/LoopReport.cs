@@ -25,6 +25,8 @@ public static class LoopReport
     public static LoopStudyResult Read(string path) =>
         JsonSerializer.Deserialize<LoopStudyResult>(File.ReadAllText(path), ResultWriter.Json) ?? throw new InvalidDataException($"{path}: empty");
 
+    private static readonly string[] Kinds = ["client loop threads", "the one loop thread", "thread pool", "socket engine", "garbage collector", "other"];
+
     private static string Kib(double bytes, int sessions) => sessions < 100 ? "-" : (bytes / 1024).ToString("0.0", CultureInfo.InvariantCulture);
 
     /// <summary>The study as a Markdown table, invariant culture.</summary>
@@ -42,6 +44,17 @@ public static class LoopReport
         foreach (LoopMeasurement m in study.Cases)
         {
             sb.AppendLine(c, $"| {m.Model} | {m.Sessions} | {m.Window} | {m.Status} | {m.MessagesPerSecond:0} | {m.P50 / 1000:0.000} | {m.P99 / 1000:0.000} | {m.P999 / 1000:0.000} | {m.CpuMicrosecondsPerMessage:0.0} | {m.KernelMicrosecondsPerMessage:0.0} | {m.AllocatedBytesPerMessage:0} | {m.CollectionsPerThousandMessages:0.00} | {Kib(m.ManagedBytesPerSession, m.Sessions)} | {Kib(m.ResidentBytesPerSession, m.Sessions)} | {m.Threads} | {m.ContextSwitchesPerMessage:0.00} |");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("Where the CPU goes, µs per message by kind of thread:");
+        sb.AppendLine();
+        sb.AppendLine("| model | sessions | window | " + string.Join(" | ", Kinds) + " |");
+        sb.AppendLine("|---|---|---|" + string.Concat(Kinds.Select(_ => "---|")));
+        foreach (LoopMeasurement m in study.Cases.Where(m => m.Acknowledged > 0))
+        {
+            string cells = string.Join(" | ", Kinds.Select(k => m.ThreadCpuMicrosecondsPerMessage.TryGetValue(k, out double v) ? v.ToString("0.0", c) : "-"));
+            sb.AppendLine(c, $"| {m.Model} | {m.Sessions} | {m.Window} | {cells} |");
         }
 
         sb.AppendLine();

@@ -63,6 +63,12 @@ public sealed record LoopMeasurement
 
     /// <summary>Voluntary and involuntary context switches, all threads, per message.</summary>
     public double ContextSwitchesPerMessage { get; init; }
+
+    /// <summary>
+    /// CPU per message by kind of thread (client loop threads, the one loop thread, thread pool, socket engine, garbage
+    /// collector, other), microseconds, from /proc/self/task/*/schedstat: where each model's cost goes.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> ThreadCpuMicrosecondsPerMessage { get; init; } = new Dictionary<string, double>();
 }
 
 /// <summary>A whole <c>loadgen loops</c> study.</summary>

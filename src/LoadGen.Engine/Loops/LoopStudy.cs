@@ -154,6 +154,7 @@ public static class LoopStudy
         var clock = new Stopwatch();
         (TimeSpan Total, TimeSpan Kernel) cpuStart = default, cpuEnd = default;
         long allocStart = 0, allocEnd = 0, switchesStart = 0, switchesEnd = 0;
+        Dictionary<int, (string Name, long Ticks)> threadsStart = [], threadsEnd = [];
         int gcStart = 0, gcEnd = 0, threadCount = 0;
         MemoryReading afterConnect = before;
         try
@@ -217,6 +218,7 @@ public static class LoopStudy
             allocStart = GC.GetTotalAllocatedBytes(precise: false);
             gcStart = Collections();
             switchesStart = ContextSwitches();
+            threadsStart = ThreadTicks();
             clock.Start();
             if (driver is not null)
             {
@@ -246,6 +248,7 @@ public static class LoopStudy
             allocEnd = GC.GetTotalAllocatedBytes(precise: false);
             gcEnd = Collections();
             switchesEnd = ContextSwitches();
+            threadsEnd = ThreadTicks();
         }
         catch (Exception ex) when (ex is InvalidOperationException or SocketException or OutOfMemoryException)
         {
@@ -305,6 +308,7 @@ public static class LoopStudy
                 ResidentBytesPerSession = sessions < 100 ? 0 : (double)(afterConnect.ResidentBytes - before.ResidentBytes) / sessions,
                 Threads = threadCount,
                 ContextSwitchesPerMessage = (switchesEnd - switchesStart) * per,
+                ThreadCpuMicrosecondsPerMessage = ThreadCpu(threadsStart, threadsEnd, per),
             };
         }
     }
@@ -392,6 +396,61 @@ public static class LoopStudy
                 }
             }
         }
+    }
+
+    // CPU time of each thread in nanoseconds (/proc/self/task/*/schedstat, first field: time spent running), keyed by
+    // thread id, with the thread's name (comm). stat's 100 Hz ticks were too coarse for a thousand threads.
+    private static Dictionary<int, (string Name, long Ticks)> ThreadTicks()
+    {
+        var ticks = new Dictionary<int, (string, long)>();
+        if (!Directory.Exists("/proc/self/task"))
+        {
+            return ticks;
+        }
+
+        foreach (string task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            try
+            {
+                string schedstat = File.ReadAllText(Path.Combine(task, "schedstat"));
+                long running = long.Parse(schedstat.AsSpan(0, schedstat.IndexOf(' ')), System.Globalization.CultureInfo.InvariantCulture);
+                ticks[int.Parse(Path.GetFileName(task), System.Globalization.CultureInfo.InvariantCulture)] = (File.ReadAllText(Path.Combine(task, "comm")).Trim(), running);
+            }
+            catch (IOException)
+            {
+                // The thread ended while we looked.
+            }
+        }
+
+        return ticks;
+    }
+
+    // Per kind of thread, the CPU it spent per message: where a model's cost goes (its own loop thread or threads,
+    // the thread pool, the socket engine, the GC).
+    private static Dictionary<string, double> ThreadCpu(Dictionary<int, (string Name, long Ticks)> start, Dictionary<int, (string Name, long Ticks)> end, double perMessage)
+    {
+        var byKind = new Dictionary<string, double>();
+        foreach ((int id, (string name, long ticks)) in end)
+        {
+            long used = ticks - (start.TryGetValue(id, out var before) ? before.Ticks : 0);
+            if (used <= 0)
+            {
+                continue;
+            }
+
+            string kind = name switch
+            {
+                _ when name.StartsWith("mqtt-loop", StringComparison.Ordinal) || name == "loop-forever" => "client loop threads",
+                _ when name.StartsWith("loops-", StringComparison.Ordinal) => "the one loop thread",
+                _ when name.StartsWith(".NET TP", StringComparison.Ordinal) => "thread pool",
+                _ when name.StartsWith(".NET Sockets", StringComparison.Ordinal) => "socket engine",
+                _ when name.StartsWith(".NET BGC", StringComparison.Ordinal) || name.StartsWith(".NET Server GC", StringComparison.Ordinal) => "garbage collector",
+                _ => "other",
+            };
+            byKind[kind] = byKind.GetValueOrDefault(kind) + used / 1000.0 * perMessage;
+        }
+
+        return byKind;
     }
 
     private static (TimeSpan Total, TimeSpan Kernel) Cpu()
