@@ -56,6 +56,12 @@ public sealed record ClientGroup
     /// <summary>The load simulation, in order.</summary>
     public IReadOnlyList<Stage> Stages { get; init; } = [];
 
+    /// <summary>
+    /// Resend unacknowledged QoS 1/2 messages (and PUBREL) after this long without reconnecting, paho's message retry;
+    /// zero (the default) resends only on reconnect with the session present, as the specification has it.
+    /// </summary>
+    public TimeSpan ResendInterval { get; init; }
+
     /// <summary>QoS 1 and 2 messages a session may have in flight at once (bounded by the broker's Receive Maximum).</summary>
     public int Inflight { get; init; } = 16;
 

@@ -12,11 +12,11 @@ namespace LoadGen.Engine;
 /// </summary>
 public static class ProfileLoader
 {
-    private static readonly string[] TopKeys = ["name", "broker", "duration", "warmup", "tick", "groups", "slo"];
+    private static readonly string[] TopKeys = ["name", "broker", "duration", "warmup", "tick", "groups", "slo", "faults"];
     private static readonly string[] GroupKeys =
     [
         "name", "role", "sessions", "connect_rate", "protocol", "clean_start", "session_expiry", "keep_alive", "client_id",
-        "topic", "qos", "payload", "rate", "stages", "subscriptions", "reconnect_delay", "inflight",
+        "topic", "qos", "payload", "rate", "stages", "subscriptions", "reconnect_delay", "inflight", "resend_interval",
     ];
 
     private static readonly string[] Histograms = ["connect", "suback", "qos0", "qos1", "qos2", "qos2.pubrec", "qos2.pubcomp", "e2e", "lag"];
@@ -138,7 +138,100 @@ public static class ProfileLoader
                 Error(wn, "warmup", $"must be shorter than the duration ({duration.TotalSeconds:0.###} s)");
             }
 
-            return new LoadProfile { Name = name, Broker = broker, Duration = duration, Warmup = warmup, Groups = groups, Slos = slos, SourceFile = file, Tick = tick };
+            Faults.FaultPlan? faults = top.TryGetValue("faults", out YamlNode? fn) ? FaultSection(fn) : null;
+            return new LoadProfile { Name = name, Broker = broker, Duration = duration, Warmup = warmup, Groups = groups, Slos = slos, SourceFile = file, Tick = tick, Faults = faults };
+        }
+
+        // faults: { drop: [ { packet: PUBACK, direction: downstream, probability: 0.05 } ], delay: { upstream: 5ms,
+        // downstream: 5ms, jitter: 1ms }, bandwidth: 1000000, cut: { every: 10s, probability: 0.001 },
+        // stall: { after: 5s, for: 2s }, seed: 1 }
+        private Faults.FaultPlan? FaultSection(YamlNode node)
+        {
+            if (node is not YamlMappingNode map)
+            {
+                Error(node, "faults", "expected a mapping with drop, delay, bandwidth, cut, stall and seed");
+                return null;
+            }
+
+            var plan = new Faults.FaultPlan();
+            Dictionary<string, YamlNode> f = Fields(map, "faults", ["drop", "delay", "bandwidth", "cut", "stall", "seed"]);
+            if (f.TryGetValue("drop", out YamlNode? drop))
+            {
+                var rules = new List<Faults.DropRule>();
+                if (drop is YamlSequenceNode list)
+                {
+                    string[] types = Enum.GetNames<MqttPacketType>().Where(n => n != "Reserved").Select(n => n.ToUpperInvariant()).ToArray();
+                    for (int i = 0; i < list.Children.Count; i++)
+                    {
+                        string path = $"faults.drop[{i}]";
+                        if (list.Children[i] is not YamlMappingNode rule)
+                        {
+                            Error(list.Children[i], path, "expected { packet: PUBACK, direction: downstream, probability: 0.05 }");
+                            continue;
+                        }
+
+                        Dictionary<string, YamlNode> r = Fields(rule, path, ["packet", "direction", "probability"]);
+                        string packet = Required(r, rule, "packet", path) is { } pk ? Choice(pk, $"{path}.packet", types) : "PUBACK";
+                        string direction = r.TryGetValue("direction", out YamlNode? dn) ? Choice(dn, $"{path}.direction", ["upstream", "downstream"]) : "downstream";
+                        double probability = Required(r, rule, "probability", path) is { } pr ? Number(pr, $"{path}.probability", 0, 1, whole: false) : 0;
+                        MqttPacketType type = Enum.GetValues<MqttPacketType>().FirstOrDefault(t => t.ToString().ToUpperInvariant() == packet);
+                        rules.Add(new Faults.DropRule(type, direction == "upstream" ? Faults.FaultDirection.Upstream : Faults.FaultDirection.Downstream, probability));
+                    }
+                }
+                else
+                {
+                    Error(drop, "faults.drop", "expected a list such as [ { packet: PUBACK, direction: downstream, probability: 0.05 } ]");
+                }
+
+                plan = plan with { Drops = rules };
+            }
+
+            if (f.TryGetValue("delay", out YamlNode? delay))
+            {
+                if (delay is YamlMappingNode d)
+                {
+                    Dictionary<string, YamlNode> df = Fields(d, "faults.delay", ["upstream", "downstream", "jitter"]);
+                    if (df.TryGetValue("upstream", out YamlNode? up)) plan = plan with { UpstreamDelay = Duration(up, "faults.delay.upstream") };
+                    if (df.TryGetValue("downstream", out YamlNode? down)) plan = plan with { DownstreamDelay = Duration(down, "faults.delay.downstream") };
+                    if (df.TryGetValue("jitter", out YamlNode? jitter)) plan = plan with { Jitter = Duration(jitter, "faults.delay.jitter") };
+                }
+                else
+                {
+                    Error(delay, "faults.delay", "expected { upstream: 5ms, downstream: 5ms, jitter: 1ms }");
+                }
+            }
+
+            if (f.TryGetValue("bandwidth", out YamlNode? bw)) plan = plan with { BandwidthBytesPerSecond = (long)Number(bw, "faults.bandwidth", 1, 1e12, whole: true) };
+            if (f.TryGetValue("cut", out YamlNode? cut))
+            {
+                if (cut is YamlMappingNode c)
+                {
+                    Dictionary<string, YamlNode> cf = Fields(c, "faults.cut", ["every", "probability"]);
+                    if (cf.TryGetValue("every", out YamlNode? every)) plan = plan with { CutEvery = Duration(every, "faults.cut.every") };
+                    if (cf.TryGetValue("probability", out YamlNode? cp)) plan = plan with { CutProbability = Number(cp, "faults.cut.probability", 0, 1, whole: false) };
+                }
+                else
+                {
+                    Error(cut, "faults.cut", "expected { every: 10s } or { probability: 0.001 } (per packet)");
+                }
+            }
+
+            if (f.TryGetValue("stall", out YamlNode? stall))
+            {
+                if (stall is YamlMappingNode st)
+                {
+                    Dictionary<string, YamlNode> sf = Fields(st, "faults.stall", ["after", "for"]);
+                    if (Required(sf, st, "after", "faults.stall") is { } after) plan = plan with { StallAfter = Duration(after, "faults.stall.after") };
+                    if (Required(sf, st, "for", "faults.stall") is { } lasting) plan = plan with { StallFor = Duration(lasting, "faults.stall.for") };
+                }
+                else
+                {
+                    Error(stall, "faults.stall", "expected { after: 5s, for: 2s }");
+                }
+            }
+
+            if (f.TryGetValue("seed", out YamlNode? seed)) plan = plan with { Seed = (int)Number(seed, "faults.seed", 0, int.MaxValue, whole: true) };
+            return plan;
         }
 
         private ClientGroup? Group(YamlNode node, string path)
@@ -170,6 +263,7 @@ public static class ProfileLoader
             if (f.TryGetValue("payload", out YamlNode? pl)) group = group with { Payload = Payload(pl, $"{path}.payload") };
             if (f.TryGetValue("rate", out YamlNode? rt)) group = group with { Rate = Rate(rt, $"{path}.rate") };
             if (f.TryGetValue("stages", out YamlNode? st)) group = group with { Stages = Stages(st, $"{path}.stages") };
+            if (f.TryGetValue("resend_interval", out YamlNode? ri)) group = group with { ResendInterval = Duration(ri, $"{path}.resend_interval") };
             if (f.TryGetValue("inflight", out YamlNode? fl)) group = group with { Inflight = (int)Number(fl, $"{path}.inflight", 1, 0xEFFF, whole: true) };
             if (f.TryGetValue("reconnect_delay", out YamlNode? rd)) group = group with { ReconnectDelay = Duration(rd, $"{path}.reconnect_delay") };
             if (f.TryGetValue("subscriptions", out YamlNode? sb)) group = group with { Subscriptions = Subscriptions(sb, $"{path}.subscriptions") };

@@ -1,20 +1,29 @@
 namespace LoadGen.Engine;
 
 /// <summary>
-/// One subscriber's view of every publisher's sequence numbers: gaps are possible losses until filled, a fill is an
+/// One subscriber's view of every publisher's sequence numbers, kept apart per QoS (each publisher numbers its QoS 0,
+/// 1 and 2 messages separately, and the stamp carries the QoS): gaps are possible losses until filled, a fill is an
 /// out-of-order delivery, and a number seen twice is a duplicate. Used by one thread at a time (the subscriber's).
 /// </summary>
 internal sealed class DeliveryAudit
 {
-    private readonly Dictionary<int, (int Next, HashSet<int> Missing)> _publishers = new();
+    private readonly Dictionary<int, (int Next, HashSet<int> Missing)> _streams = new();
+    private readonly long[] _duplicates = new long[3];
+    private readonly long[] _outOfOrder = new long[3];
+    private readonly long[] _received = new long[3];
 
-    /// <summary>Sequence numbers never delivered (so far).</summary>
-    public long Missing => _publishers.Values.Sum(p => (long)p.Missing.Count);
+    /// <summary>Sequence numbers never delivered so far, inside what was seen (losses at the tail come from <see cref="Lost"/>).</summary>
+    public long Missing => _streams.Values.Sum(p => (long)p.Missing.Count);
 
-    /// <summary>Records a delivery; returns duplicate and out-of-order flags.</summary>
-    public (bool Duplicate, bool OutOfOrder) Observe(int publisher, int sequence)
+    /// <summary>The key of a publisher's stream at one QoS, as the payload stamp carries it.</summary>
+    public static int Stream(int publisher, int qos) => publisher | (qos << 30);
+
+    /// <summary>Records a delivery of <paramref name="stream"/> (see <see cref="Stream"/>); returns duplicate and out-of-order flags.</summary>
+    public (bool Duplicate, bool OutOfOrder) Observe(int stream, int sequence)
     {
-        if (!_publishers.TryGetValue(publisher, out (int Next, HashSet<int> Missing) state))
+        int qos = (int)((uint)stream >> 30);
+        _received[qos]++;
+        if (!_streams.TryGetValue(stream, out (int Next, HashSet<int> Missing) state))
         {
             state = (0, new HashSet<int>());
         }
@@ -38,7 +47,47 @@ internal sealed class DeliveryAudit
             result = state.Missing.Remove(sequence) ? (false, true) : (true, false);
         }
 
-        _publishers[publisher] = state;
+        _streams[stream] = state;
+        if (result.Item1)
+        {
+            _duplicates[qos]++;
+        }
+
+        if (result.Item2)
+        {
+            _outOfOrder[qos]++;
+        }
+
         return result;
     }
+
+    /// <summary>
+    /// Messages lost at <paramref name="qos"/>: the gaps never filled, plus, for every publisher this subscriber heard
+    /// from at that QoS, the messages it sent after the last one that arrived (<paramref name="sent"/> gives a
+    /// publisher's count at a QoS).
+    /// </summary>
+    public long Lost(int qos, Func<int, int, int> sent)
+    {
+        long lost = 0;
+        foreach ((int stream, (int next, HashSet<int> missing)) in _streams)
+        {
+            if ((int)((uint)stream >> 30) != qos)
+            {
+                continue;
+            }
+
+            lost += missing.Count + Math.Max(0, sent(stream & 0x3FFFFFFF, qos) - next);
+        }
+
+        return lost;
+    }
+
+    /// <summary>Deliveries at <paramref name="qos"/>.</summary>
+    public long Received(int qos) => _received[qos];
+
+    /// <summary>Duplicates at <paramref name="qos"/>.</summary>
+    public long Duplicates(int qos) => _duplicates[qos];
+
+    /// <summary>Out-of-order deliveries at <paramref name="qos"/>.</summary>
+    public long OutOfOrder(int qos) => _outOfOrder[qos];
 }

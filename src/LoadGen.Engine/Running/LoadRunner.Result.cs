@@ -5,8 +5,8 @@ namespace LoadGen.Engine;
 
 public sealed partial class LoadRunner
 {
-    private RunResult BuildResult(string broker, long missing, ResendCounters resends, long brokerDropped, long bytesSent,
-        long bytesReceived, bool brokerInProcess)
+    private RunResult BuildResult(string broker, IReadOnlyList<QosAudit> audit, ResendCounters resends, long brokerDropped, long bytesSent,
+        long bytesReceived, bool brokerInProcess, Dictionary<string, long>? faults)
     {
         var service = new Dictionary<string, LatencySummary>();
         var response = new Dictionary<string, LatencySummary>();
@@ -34,7 +34,10 @@ public sealed partial class LoadRunner
             ["received"] = _counters.Received,
             ["duplicates"] = _counters.Duplicates,
             ["out_of_order"] = _counters.OutOfOrder,
-            ["lost"] = missing,
+            ["lost"] = audit.Sum(a => a.Lost),
+            ["sent_qos0"] = _counters.SentAt(0),
+            ["sent_qos1"] = _counters.SentAt(1),
+            ["sent_qos2"] = _counters.SentAt(2),
             ["resends"] = resends.Total,
             ["reconnects"] = _counters.Reconnects,
             ["errors"] = _counters.Errors,
@@ -50,6 +53,17 @@ public sealed partial class LoadRunner
             foreach (ResendCause cause in Enum.GetValues<ResendCause>())
             {
                 resendTable[$"{ResendName(kind)}.{(cause == ResendCause.Interval ? "interval" : "reconnect")}"] = resends[kind, cause];
+            }
+        }
+
+        // Resends per message published at that QoS, by cause: QoS 1 resends PUBLISH, QoS 2 PUBLISH and PUBREL.
+        var resendRates = new Dictionary<string, double>();
+        foreach ((int qos, ResendCounters.Kind[] kinds) in new[] { (1, new[] { ResendCounters.Kind.PublishQoS1 }), (2, new[] { ResendCounters.Kind.PublishQoS2, ResendCounters.Kind.PubRel }) })
+        {
+            long sentAt = _counters.SentAt(qos);
+            foreach ((ResendCause cause, string name) in new[] { (ResendCause.Interval, "interval"), (ResendCause.Reconnect, "reconnect") })
+            {
+                resendRates[$"qos{qos}.{name}"] = sentAt == 0 ? 0 : (double)kinds.Sum(k => resends[k, cause]) / sentAt;
             }
         }
 
@@ -78,6 +92,9 @@ public sealed partial class LoadRunner
             SessionsPlanned = _sessions.Count,
             Counters = counters,
             Resends = resendTable,
+            ResendRates = resendRates,
+            Audit = audit,
+            Faults = faults,
             Errors = new Dictionary<string, long>(_counters.ErrorsByReason),
             Throughput = throughput,
             ErrorRate = errorRate,

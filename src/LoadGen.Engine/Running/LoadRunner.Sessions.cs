@@ -30,11 +30,15 @@ public sealed partial class LoadRunner
         // Intended send times by packet identifier slot (identifier % window, as the session's own window maps them).
         public long[] Intended { get; set; } = [];
 
-        public int Sequence { get; set; }
+        // Next sequence number per QoS: each QoS is its own numbered stream, so the audit can judge each apart.
+        public int[] Sequences { get; } = new int[3];
 
         public Random Random { get; } = new();
 
         public DeliveryAudit? Audit { get; set; }
+
+        // Set when the connection was lost: a subscriber with a clean session loses what was sent meanwhile, legitimately.
+        public bool LostConnection { get; set; }
 
         public long ConnectStarted { get; set; }
 
@@ -64,6 +68,7 @@ public sealed partial class LoadRunner
                 var client = new MqttClient(new MqttSessionOptions
                 {
                     ClientId = clientId,
+                    Resend = group.ResendInterval > TimeSpan.Zero ? ResendPolicy.Interval(group.ResendInterval, allowUnderVersion5: true) : ResendPolicy.OnReconnect,
                     ProtocolVersion = group.ProtocolVersion,
                     CleanStart = group.CleanStart,
                     KeepAlive = group.KeepAlive,
@@ -124,6 +129,8 @@ public sealed partial class LoadRunner
             {
                 return;
             }
+
+            session.LostConnection = true;
 
             if (c.ProtocolErrors > session.ProtocolErrorsSeen && c.LastProtocolError is { } error)
             {

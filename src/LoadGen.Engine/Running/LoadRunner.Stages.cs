@@ -180,7 +180,7 @@ public sealed partial class LoadRunner
         byte[] buffer = session.Payloads[session.NextPayload];
         session.NextPayload = (session.NextPayload + 1) % session.Payloads.Length;
         long now = Stopwatch.GetTimestamp();
-        PayloadStamp.Write(buffer.AsSpan(0, size), now, session.Index, session.Sequence);
+        PayloadStamp.Write(buffer.AsSpan(0, size), now, DeliveryAudit.Stream(session.Index, (int)qos), session.Sequences[(int)qos]);
         // %rand_N topics change per message; others were expanded once for the session.
         byte[] topic = group.Topic!.IsRandom
             ? System.Text.Encoding.UTF8.GetBytes(group.Topic.Expand(session.Index, session.ClientId, session.Random))
@@ -191,8 +191,8 @@ public sealed partial class LoadRunner
             return false;
         }
 
-        session.Sequence++;
-        _counters.AddSent();
+        session.Sequences[(int)qos]++;
+        _counters.AddSent((int)qos);
         if (intendedTicks != 0)
         {
             // How far behind its own schedule the generator sent this message; part of every response time.

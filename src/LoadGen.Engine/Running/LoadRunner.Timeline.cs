@@ -53,8 +53,7 @@ public sealed partial class LoadRunner
                 }
 
                 string name = LatencyHistograms.NameOf(metric);
-                latency[name] = new IntervalLatency(service.TotalCount, response.GetValueAtPercentile(50), response.GetValueAtPercentile(99),
-                    service.GetValueAtPercentile(50), service.GetValueAtPercentile(99));
+                latency[name] = new IntervalLatency(service.TotalCount, At(response, 50), At(response, 99), At(service, 50), At(service, 99));
                 if (_log is not null)
                 {
                     Stamp(service, $"{name}.service", _lastSample, now);
@@ -90,6 +89,11 @@ public sealed partial class LoadRunner
             _options.Progress?.Invoke(point);
         }
     }
+
+    // The two recorders of a metric are taken a moment apart, so an event recorded in between can sit in this
+    // interval's service histogram and the next one's response histogram: either can be empty while the other is not.
+    private static double At(HistogramBase histogram, double percentile) =>
+        histogram.TotalCount > 0 ? histogram.GetValueAtPercentile(percentile) : 0;
 
     private Totals ReadTotals()
     {

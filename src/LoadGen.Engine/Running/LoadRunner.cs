@@ -60,6 +60,14 @@ public sealed partial class LoadRunner
         // (loading an assembly needs one, and thousands of sockets can use them all up).
         _live.TakeInterval(_interval);
 
+        // Faults go between the sessions and the broker: the sessions connect to the proxy, the proxy to the broker.
+        Faults.FaultProxy? proxy = null;
+        if (_profile.Faults is { } plan)
+        {
+            proxy = Faults.FaultProxy.Start(_host, _port, plan);
+            (_host, _port) = ("127.0.0.1", proxy.Port);
+        }
+
         if (_options.OutputFolder is { } folder)
         {
             // Written interval by interval, so a killed run still leaves every finished second on disk.
@@ -83,6 +91,7 @@ public sealed partial class LoadRunner
             _memory = MemoryFootprint.Between(before, MemoryReading.Take(), _sessions.Count(s => s.Client.IsConnected));
 
             Sample(_profile.Warmup > TimeSpan.Zero ? RunPhase.Warmup : RunPhase.Measure);
+            _ = TickAsync(run.Token);
             Task warmup = WarmupAsync(run.Token);
             var groups = _profile.Groups.Where(g => g.Role == GroupRole.Publisher).Select(g => RunStagesAsync(g, run.Token)).ToList();
             if (groups.Count == 0)
@@ -112,7 +121,6 @@ public sealed partial class LoadRunner
         }
 
         _stopping = true;
-        long missing = _sessions.Where(s => s.Audit is not null).Sum(s => s.Audit!.Missing);
         ResendCounters resends = SumResends();
         long bytesSent = _sessions.Sum(s => s.Client.BytesSent);
         long bytesReceived = _sessions.Sum(s => s.Client.BytesReceived);
@@ -123,6 +131,13 @@ public sealed partial class LoadRunner
 
         await Task.WhenAll(_sessions.Select(s => s.Run ?? Task.CompletedTask)).ConfigureAwait(false);
         long brokerDropped = embedded?.DroppedMessages ?? 0;
+        IReadOnlyList<QosAudit> audit = Audit(brokerDropped);
+        Dictionary<string, long>? faults = proxy?.Counters.Snapshot();
+        if (proxy is not null)
+        {
+            await proxy.DisposeAsync().ConfigureAwait(false);
+        }
+
         foreach (Session session in _sessions)
         {
             session.Client.Dispose();
@@ -134,7 +149,69 @@ public sealed partial class LoadRunner
         }
 
         _log?.Dispose();
-        return BuildResult(broker, missing, resends, brokerDropped, bytesSent, bytesReceived, embedded is not null);
+        return BuildResult(broker, audit, resends, brokerDropped, bytesSent, bytesReceived, embedded is not null, faults);
+    }
+
+    // The QoS guarantee audit: per QoS, what the subscribers lost, got twice or out of order. QoS 1 must lose nothing
+    // and QoS 2 must also deliver exactly once, where the setup promises it: subscribers that kept their connection or
+    // a persistent session, and a broker that dropped nothing from a full queue. QoS 0 loss is reported, never failed.
+    private List<QosAudit> Audit(long brokerDropped)
+    {
+        List<Session> subscribers = _sessions.Where(s => s.Audit is not null).ToList();
+        bool promised = brokerDropped == 0 && subscribers.All(s => !s.LostConnection || !s.Group.CleanStart);
+        var audit = new List<QosAudit>();
+        for (int qos = 0; qos <= 2; qos++)
+        {
+            long sent = _counters.SentAt(qos);
+            if (sent == 0 || subscribers.Count == 0)
+            {
+                continue;
+            }
+
+            int level = qos;
+            long lost = subscribers.Sum(s => s.Audit!.Lost(level, (publisher, q) => publisher < _sessions.Count ? _sessions[publisher].Sequences[q] : 0));
+            long duplicates = subscribers.Sum(s => s.Audit!.Duplicates(level));
+            long received = subscribers.Sum(s => s.Audit!.Received(level));
+            long outOfOrder = subscribers.Sum(s => s.Audit!.OutOfOrder(level));
+            bool broken = qos switch
+            {
+                1 => lost > 0,
+                2 => lost > 0 || duplicates > 0,
+                _ => false,
+            };
+            string verdict = !broken ? "held"
+                : promised ? $"BROKEN: {lost} lost{(qos == 2 ? $", {duplicates} duplicated" : "")} although subscribers kept their sessions and nothing overflowed"
+                : $"not promised here ({(brokerDropped > 0 ? "the broker dropped queued messages" : "a subscriber with a clean session lost its connection")}): {lost} lost";
+            audit.Add(new QosAudit(qos, sent, received, lost, duplicates, outOfOrder, promised, !(broken && promised), verdict));
+        }
+
+        return audit;
+    }
+
+    // The shared async model has no loop of its own to notice time passing: keep-alive PINGREQs and interval resends
+    // happen when the session is ticked. Twice per resend interval when a group has one, else once a second.
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        TimeSpan[] intervals = _profile.Groups.Where(g => g.ResendInterval > TimeSpan.Zero).Select(g => g.ResendInterval / 2).ToArray();
+        TimeSpan period = intervals.Length > 0 ? TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(20).Ticks, intervals.Min().Ticks)) : TimeSpan.FromSeconds(1);
+        using var timer = new PeriodicTimer(period);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false) && !_stopping)
+            {
+                foreach (Session session in _sessions)
+                {
+                    if (session.Client.IsConnected)
+                    {
+                        _ = session.Client.TickAsync(CancellationToken.None);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run is over.
+        }
     }
 
     private async Task WarmupAsync(CancellationToken cancellationToken)

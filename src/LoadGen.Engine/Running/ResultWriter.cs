@@ -115,6 +115,30 @@ public static class ResultWriter
             sb.AppendLine();
         }
 
+        if (r.Audit.Count > 0)
+        {
+            sb.AppendLine("| QoS | sent | received | lost | duplicates | out of order | guarantee |");
+            sb.AppendLine("|---|---|---|---|---|---|---|");
+            foreach (QosAudit a in r.Audit)
+            {
+                sb.AppendLine(c, $"| {a.Qos} | {a.Sent} | {a.Received} | {a.Lost} | {a.Duplicates} | {a.OutOfOrder} | {(a.Qos == 0 ? "none (reported)" : a.Verdict)} |");
+            }
+
+            sb.AppendLine();
+        }
+
+        if (r.ResendRates.Values.Any(v => v > 0))
+        {
+            sb.AppendLine(c, $"Resends per message: {string.Join(", ", r.ResendRates.Where(k => k.Value > 0).Select(k => $"{k.Key} {k.Value:0.####}"))}.");
+            sb.AppendLine();
+        }
+
+        if (r.Faults is { } faults)
+        {
+            sb.AppendLine(c, $"Fault proxy: {string.Join(", ", faults.Where(k => k.Value > 0).Select(k => $"{k.Key} {k.Value}"))}.");
+            sb.AppendLine();
+        }
+
         sb.AppendLine("| counter | value |");
         sb.AppendLine("|---|---|");
         foreach ((string name, long value) in r.Counters)

@@ -14,6 +14,7 @@ public sealed class RunCounters
     private long _outOfOrder;
     private long _backlogged;
     private long _reconnects;
+    private readonly long[] _sentByQos = new long[3];
 
     /// <summary>Errors by reason (a CONNACK refusal, a protocol violation, a failed PUBACK, a lost connection).</summary>
     public ConcurrentDictionary<string, long> ErrorsByReason { get; } = new();
@@ -50,7 +51,14 @@ public sealed class RunCounters
 
     internal void AddConnected() => Interlocked.Increment(ref _connected);
 
-    internal void AddSent() => Interlocked.Increment(ref _sent);
+    internal void AddSent(int qos)
+    {
+        Interlocked.Increment(ref _sent);
+        Interlocked.Increment(ref _sentByQos[qos]);
+    }
+
+    /// <summary>Messages published at <paramref name="qos"/>.</summary>
+    public long SentAt(int qos) => Interlocked.Read(ref _sentByQos[qos]);
 
     internal void AddAcknowledged() => Interlocked.Increment(ref _acknowledged);
 

@@ -45,6 +45,15 @@ public sealed record RunResult
     /// <summary>Resends by packet and cause, for example <c>qos1.publish.reconnect</c>.</summary>
     public required IReadOnlyDictionary<string, long> Resends { get; init; }
 
+    /// <summary>Resends per message published at that QoS, by cause: <c>qos1.interval</c>, <c>qos1.reconnect</c>, <c>qos2.interval</c>, <c>qos2.reconnect</c>.</summary>
+    public IReadOnlyDictionary<string, double> ResendRates { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The QoS guarantee audit, one entry per QoS that was published and subscribed to.</summary>
+    public IReadOnlyList<QosAudit> Audit { get; init; } = [];
+
+    /// <summary>What the fault proxy did, when the profile had faults.</summary>
+    public IReadOnlyDictionary<string, long>? Faults { get; init; }
+
     /// <summary>Errors by reason.</summary>
     public required IReadOnlyDictionary<string, long> Errors { get; init; }
 
@@ -78,8 +87,8 @@ public sealed record RunResult
     /// <summary>Each SLO and whether it held.</summary>
     public required IReadOnlyList<SloOutcome> Slos { get; init; }
 
-    /// <summary>True when the run went its full length and every SLO held; a run cut short never passes.</summary>
-    public bool Passed => !Partial && Slos.All(s => s.Passed);
+    /// <summary>True when the run went its full length, every SLO held and no QoS guarantee broke; a run cut short never passes.</summary>
+    public bool Passed => !Partial && Slos.All(s => s.Passed) && Audit.All(a => a.Passed);
 }
 
 /// <summary>A metric's response and service times at <see cref="Percentiles"/>, in microseconds.</summary>
@@ -114,3 +123,15 @@ public sealed record HostInfo(string MachineName, string Os, string Runtime, int
     public static HostInfo Current => new(Environment.MachineName, System.Runtime.InteropServices.RuntimeInformation.OSDescription,
         System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription, Environment.ProcessorCount, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
 }
+
+/// <summary>One QoS level's guarantee audit, from the subscribers' per-publisher sequence numbers.</summary>
+/// <param name="Qos">0, 1 or 2.</param>
+/// <param name="Sent">Messages published at this QoS.</param>
+/// <param name="Received">Deliveries at this QoS, over all subscribers.</param>
+/// <param name="Lost">Messages some subscriber that heard from the publisher never got.</param>
+/// <param name="Duplicates">Deliveries of a message a subscriber already had.</param>
+/// <param name="OutOfOrder">Deliveries that filled an earlier gap.</param>
+/// <param name="Promised">True when the setup promises the guarantee: subscribers kept their connection or a persistent session, and the broker dropped nothing.</param>
+/// <param name="Passed">False only when a promised guarantee broke (QoS 1 lost, QoS 2 lost or duplicated).</param>
+/// <param name="Verdict">In words.</param>
+public sealed record QosAudit(int Qos, long Sent, long Received, long Lost, long Duplicates, long OutOfOrder, bool Promised, bool Passed, string Verdict);

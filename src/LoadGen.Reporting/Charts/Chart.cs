@@ -37,5 +37,6 @@ public sealed record Chart(string Name, string Title, Plot Plot, int PixelWidth 
 /// <param name="P99Milliseconds">99th percentile response time.</param>
 /// <param name="CpuMicrosecondsPerMessage">Generator CPU per message, where known for this QoS alone.</param>
 /// <param name="WireBytesPerMessage">Bytes on the wire per message, where known for this QoS alone.</param>
+/// <param name="ResendsPerMessage">Resends (any cause) per message published at this QoS.</param>
 public sealed record QosCost(string Label, double MessagesPerSecond, double P50Milliseconds, double P99Milliseconds,
-    double? CpuMicrosecondsPerMessage, double? WireBytesPerMessage);
+    double? CpuMicrosecondsPerMessage, double? WireBytesPerMessage, double? ResendsPerMessage = null);

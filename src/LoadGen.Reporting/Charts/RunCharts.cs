@@ -159,7 +159,8 @@ public static class RunCharts
         {
             if (result.Response.TryGetValue(metric, out LatencySummary? s))
             {
-                costs.Add(new QosCost(label, s.Count / Math.Max(0.001, result.Seconds), s.P50 / 1000, s.P99 / 1000, null, null));
+                double? resends = metric == "qos0" ? null : result.ResendRates.Where(k => k.Key.StartsWith(metric + ".", StringComparison.Ordinal)).Sum(k => k.Value);
+                costs.Add(new QosCost(label, s.Count / Math.Max(0.001, result.Seconds), s.P50 / 1000, s.P99 / 1000, null, null, resends));
             }
         }
 
@@ -183,6 +184,7 @@ public static class RunCharts
             ("p99 ms", c => double.IsNaN(c.P99Milliseconds) ? null : c.P99Milliseconds, ""),
             ("CPU µs/msg", c => c.CpuMicrosecondsPerMessage, ""),
             ("bytes/msg", c => c.WireBytesPerMessage, ""),
+            ("resends/msg", c => c.ResendsPerMessage, ""),
         ];
 
         // Each measure has its own unit, so bars are drawn relative to the largest of their group and labelled with
@@ -207,7 +209,7 @@ public static class RunCharts
                     Position = group + i,
                     Value = max > 0 ? value / max : 0,
                     FillColor = Color.FromHex(palette[i % palette.Length]),
-                    Label = value >= 100 ? value.ToString("0", System.Globalization.CultureInfo.InvariantCulture) : value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
+                    Label = value >= 100 ? value.ToString("0", System.Globalization.CultureInfo.InvariantCulture) : value.ToString(value < 0.1 ? "0.####" : "0.##", System.Globalization.CultureInfo.InvariantCulture),
                 });
             }
         }

@@ -63,6 +63,22 @@ public static class HtmlReport
             html.Append("</table>\n<p class=\"note\">Latency SLOs are judged on response time, in microseconds; throughput in msg/s.</p>\n");
         }
 
+        if (result.Audit.Count > 0)
+        {
+            html.Append("<h2>QoS guarantee audit</h2>\n<table><tr><th>QoS</th><th>sent</th><th>received</th><th>lost</th><th>duplicates</th><th>out of order</th><th>guarantee</th></tr>\n");
+            foreach (QosAudit a in result.Audit)
+            {
+                html.Append(C, $"<tr><td>{a.Qos}</td><td>{a.Sent}</td><td>{a.Received}</td><td>{a.Lost}</td><td>{a.Duplicates}</td><td>{a.OutOfOrder}</td><td>{E(a.Qos == 0 ? "none (reported)" : a.Verdict)}</td></tr>\n");
+            }
+
+            html.Append("</table>\n");
+        }
+
+        if (result.Faults is { } faults)
+        {
+            html.Append(C, $"<p>Fault proxy: {E(string.Join(", ", faults.Where(k => k.Value > 0).Select(k => $"{k.Key} {k.Value}")))}.</p>\n");
+        }
+
         html.Append("<h2>Charts</h2>\n");
         foreach ((Chart chart, byte[] png) in charts)
         {
