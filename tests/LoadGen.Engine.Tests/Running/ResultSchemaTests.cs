@@ -11,7 +11,7 @@ public class ResultSchemaTests
     {
         string doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "result-schema.md"));
         Type[] types = [typeof(RunResult), typeof(LatencySummary), typeof(SloOutcome), typeof(LatencyDistribution), typeof(GeneratorCost),
-            typeof(HostInfo), typeof(MemoryFootprint), typeof(TimelinePoint), typeof(IntervalLatency),
+            typeof(HostInfo), typeof(MemoryFootprint), typeof(QosAudit), typeof(TimelinePoint), typeof(IntervalLatency),
             typeof(LoadGen.Engine.Loops.LoopMeasurement), typeof(LoadGen.Engine.Loops.LoopStudyResult)];
         var missing = new List<string>();
         foreach (Type type in types)
