@@ -21,11 +21,14 @@ public sealed partial class LoadRunner
 
         public byte[] Topic { get; set; } = [];
 
-        // Payload buffers in rotation: a QoS 1/2 message's memory must stay put until its handshake ends, because a
-        // resend reads it again. Twice the window plus one keeps a buffer out of use while its message can be in flight.
-        public byte[][] Payloads { get; set; } = [];
+        // Payload buffers: a QoS 1/2 message's memory must stay put until its handshake ends, because a resend reads it
+        // again, however long a lost acknowledgement keeps it waiting. Each in-flight message holds its buffer by packet
+        // identifier slot (identifier % window, as the session's window maps them) until it completes; the rest wait
+        // in Free. (A rotation through a fixed ring overwrote messages stuck behind a lost PUBREC: their resends then
+        // carried a newer message's stamp.)
+        public Stack<byte[]> Free { get; } = new();
 
-        public int NextPayload { get; set; }
+        public byte[]?[] InFlight { get; set; } = [];
 
         // Intended send times by packet identifier slot (identifier % window, as the session's own window maps them).
         public long[] Intended { get; set; } = [];
@@ -181,6 +184,16 @@ public sealed partial class LoadRunner
 
     private void Completed(Session session, PublishCompletion c)
     {
+        lock (session.Free)
+        {
+            int slot = c.PacketId % session.InFlight.Length;
+            if (session.InFlight[slot] is { } done)
+            {
+                session.Free.Push(done);
+                session.InFlight[slot] = null;
+            }
+        }
+
         if (!c.Succeeded)
         {
             _counters.AddError($"publish refused 0x{(byte)c.ReasonCode:X2}");

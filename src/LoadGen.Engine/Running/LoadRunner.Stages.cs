@@ -168,17 +168,21 @@ public sealed partial class LoadRunner
             return false;
         }
 
-        if (session.Payloads.Length == 0)
+        byte[] buffer;
+        lock (session.Free)
         {
-            // Allocated at the first send, so sessions that only connect (idle, or before their stage) stay small.
-            int window = group.Inflight;
-            session.Intended = new long[window];
-            session.Payloads = Enumerable.Range(0, 2 * window + 1).Select(_ => new byte[Math.Max(1, group.Payload.Max)]).ToArray();
+            if (session.InFlight.Length == 0)
+            {
+                // Allocated at the first send, so sessions that only connect (idle, or before their stage) stay small.
+                session.Intended = new long[group.Inflight];
+                session.InFlight = new byte[group.Inflight][];
+            }
+
+            // At most window + 1 buffers ever exist per session: one per in-flight message and the one being written.
+            buffer = session.Free.Count > 0 ? session.Free.Pop() : new byte[Math.Max(1, group.Payload.Max)];
         }
 
         int size = group.Payload.Min == group.Payload.Max ? group.Payload.Min : session.Random.Next(group.Payload.Min, group.Payload.Max + 1);
-        byte[] buffer = session.Payloads[session.NextPayload];
-        session.NextPayload = (session.NextPayload + 1) % session.Payloads.Length;
         long now = Stopwatch.GetTimestamp();
         PayloadStamp.Write(buffer.AsSpan(0, size), now, DeliveryAudit.Stream(session.Index, (int)qos), session.Sequences[(int)qos]);
         // %rand_N topics change per message; others were expanded once for the session.
@@ -186,6 +190,19 @@ public sealed partial class LoadRunner
             ? System.Text.Encoding.UTF8.GetBytes(group.Topic.Expand(session.Index, session.ClientId, session.Random))
             : session.Topic;
         (MqttErrorCode rc, int mid) = session.Client.Publish(topic, buffer.AsMemory(0, size), (int)qos);
+        lock (session.Free)
+        {
+            if (rc != MqttErrorCode.Success || qos == MqttQualityOfService.AtMostOnce)
+            {
+                // Nothing holds it: a QoS 0 PUBLISH was encoded (payload copied) into the output as it was published.
+                session.Free.Push(buffer);
+            }
+            else
+            {
+                session.InFlight[mid % session.InFlight.Length] = buffer;
+            }
+        }
+
         if (rc != MqttErrorCode.Success)
         {
             return false;

@@ -102,7 +102,7 @@ public sealed partial class LoadRunner
 
             await Task.WhenAll(groups).ConfigureAwait(false);
             await warmup.ConfigureAwait(false);
-            await DrainAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            await DrainAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (run.IsCancellationRequested)
         {
@@ -251,10 +251,26 @@ public sealed partial class LoadRunner
 
     private async Task DrainAsync(TimeSpan limit)
     {
-        // Give in-flight handshakes and deliveries a bounded moment to finish before disconnecting.
+        // Give in-flight handshakes and deliveries a bounded moment to finish before disconnecting: until nothing is in
+        // flight and deliveries have stopped arriving for a moment, so the audit does not count a message still on its
+        // way (a resend after a lost acknowledgement, say) as lost.
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < limit && _sessions.Any(s => s.Client.Session.InFlight > 0))
+        long received = -1;
+        var quiet = Stopwatch.StartNew();
+        while (clock.Elapsed < limit)
         {
+            long now = _counters.Received;
+            if (now != received)
+            {
+                received = now;
+                quiet.Restart();
+            }
+
+            if (!_sessions.Any(s => s.Client.Session.InFlight > 0) && quiet.Elapsed > TimeSpan.FromMilliseconds(300))
+            {
+                return;
+            }
+
             await Task.Delay(10).ConfigureAwait(false);
         }
     }
