@@ -76,6 +76,20 @@ public class FaultInjectionTests
     }
 
     [Fact]
+    public async Task MosquittoClosesASessionThatResendsAQoS2PublishTwiceAndTheAuditDoesNotBlameTheBrokerForIt()
+    {
+        // Found with this proxy: mosquitto 2.0.11 answers the second in-session DUP of an unacknowledged QoS 2 PUBLISH
+        // with "protocol error" and closes the connection. With 30 % of PUBRECs lost that happens in every run; the
+        // messages then in flight were never acknowledged, so the audit reports them but does not fail the broker.
+        RunResult result = await RunAsync("mosquitto", Profile(2, "{ drop: [ { packet: PUBREC, direction: downstream, probability: 0.3 } ] }"));
+
+        Assert.Contains(result.Errors.Keys, reason => reason.StartsWith("connection lost", StringComparison.Ordinal));
+        QosAudit audit = Assert.Single(result.Audit);
+        Assert.Equal(0, audit.Duplicates);
+        Assert.True(audit.Passed, audit.Verdict);
+    }
+
+    [Fact]
     public async Task ACutConnectionWithAPersistentSessionResendsOnReconnect()
     {
         // Acknowledgements are lost with no interval retry, so messages are in flight when the proxy cuts every
