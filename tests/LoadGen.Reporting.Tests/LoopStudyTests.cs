@@ -20,9 +20,9 @@ public class LoopStudyTests
             Assert.Equal(500, c.Acknowledged);
             Assert.True(c.MessagesPerSecond > 0 && c.P50 > 0 && c.P99 >= c.P50 && c.CpuMicrosecondsPerMessage > 0 && c.Threads > 0, c.ToString());
         });
-        // A thread per client shows as threads: ten loop threads against the event loop's one (the thread pool's own
-        // count moves by a thread or two between cases).
-        Assert.True(study.Cases.First(c => c.Model == LoopModel.ThreadPerClient).Threads > study.Cases.First(c => c.Model == LoopModel.EventLoop).Threads + 5);
+        // A thread per client shows as threads: the case added at least its ten loop threads (the thread pool may add
+        // its own under any model, so the single-thread models are not held to zero).
+        Assert.All(study.Cases.Where(c => c.Model is LoopModel.ThreadPerClient or LoopModel.LoopForever), c => Assert.True(c.ThreadsAdded >= 10, $"{c.Model}: {c.ThreadsAdded} threads added"));
         Assert.All(study.LargestSessions.Values, n => Assert.Equal(10, n));
 
         string folder = Path.Combine(Path.GetTempPath(), $"loadgen-loops-{Guid.NewGuid():N}");

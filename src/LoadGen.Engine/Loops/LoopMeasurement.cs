@@ -61,6 +61,9 @@ public sealed record LoopMeasurement
     /// <summary>Threads in the process while the case ran.</summary>
     public int Threads { get; init; }
 
+    /// <summary>Threads the case added: those running its messages less those before its sessions were created.</summary>
+    public int ThreadsAdded { get; init; }
+
     /// <summary>Voluntary and involuntary context switches, all threads, per message.</summary>
     public double ContextSwitchesPerMessage { get; init; }
 

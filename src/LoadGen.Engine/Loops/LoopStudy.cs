@@ -106,6 +106,7 @@ public static class LoopStudy
         var threads = new List<Thread>();
         var runs = new List<Task>();
         MemoryReading before = MemoryReading.Take();
+        int threadsBefore = Process.GetCurrentProcess().Threads.Count;
 
         // Publishes the session's next message if it has any left; true when it did.
         bool Next(int index)
@@ -307,6 +308,7 @@ public static class LoopStudy
                 ManagedBytesPerSession = sessions < 100 ? 0 : (double)(afterConnect.ManagedBytes - before.ManagedBytes) / sessions,
                 ResidentBytesPerSession = sessions < 100 ? 0 : (double)(afterConnect.ResidentBytes - before.ResidentBytes) / sessions,
                 Threads = threadCount,
+                ThreadsAdded = threadCount == 0 ? 0 : threadCount - threadsBefore,
                 ContextSwitchesPerMessage = (switchesEnd - switchesStart) * per,
                 ThreadCpuMicrosecondsPerMessage = ThreadCpu(threadsStart, threadsEnd, per),
             };
