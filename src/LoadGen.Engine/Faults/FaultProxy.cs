@@ -195,6 +195,7 @@ public sealed class FaultProxy : IAsyncDisposable
     {
         long bandwidthFree = 0;
         bool stalled = false;
+        bool unflushed = false;
         try
         {
             while (await queue.WaitToReadAsync().ConfigureAwait(false))
@@ -203,6 +204,18 @@ public sealed class FaultProxy : IAsyncDisposable
                 {
                     try
                     {
+                        if (unflushed && item.Due > Stopwatch.GetTimestamp())
+                        {
+                            // What is written must not wait for the next packet's moment: that would add the gap
+                            // between them to its own delay.
+                            FlushResult early = await writer.FlushAsync().ConfigureAwait(false);
+                            unflushed = false;
+                            if (early.IsCompleted || early.IsCanceled)
+                            {
+                                return;
+                            }
+                        }
+
                         await WaitAsync(item.Due).ConfigureAwait(false);
                         if (_plan.StallFor > TimeSpan.Zero)
                         {
@@ -234,6 +247,7 @@ public sealed class FaultProxy : IAsyncDisposable
                         }
 
                         writer.Write(item.Bytes.AsSpan(0, item.Length));
+                        unflushed = true;
                         Counters.AddForwarded();
                     }
                     finally
@@ -243,6 +257,7 @@ public sealed class FaultProxy : IAsyncDisposable
                 }
 
                 FlushResult flushed = await writer.FlushAsync().ConfigureAwait(false);
+                unflushed = false;
                 if (flushed.IsCompleted || flushed.IsCanceled)
                 {
                     break;

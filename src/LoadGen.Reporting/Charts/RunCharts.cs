@@ -88,12 +88,7 @@ public static class RunCharts
         AddLine(plot, t, result.Timeline.Select(p => Rate(p.Sent, p)).ToArray(), "sent/s", Color.FromHex("#1f77b4"));
         AddLine(plot, t, result.Timeline.Select(p => Rate(p.Acknowledged, p)).ToArray(), "acknowledged/s", Color.FromHex("#2ca02c"));
         AddLine(plot, t, result.Timeline.Select(p => Rate(p.Received, p)).ToArray(), "received/s", Color.FromHex("#ff7f0e"));
-        var sessions = plot.Add.ScatterLine(t, result.Timeline.Select(p => (double)p.SessionsConnected).ToArray(), Color.FromHex("#7f7f7f"));
-        sessions.LegendText = "sessions connected (right axis)";
-        sessions.LinePattern = LinePattern.Dotted;
-        sessions.LineWidth = 2;
-        sessions.Axes.YAxis = plot.Axes.Right;
-        plot.Axes.Right.Label.Text = "sessions connected";
+        AddRightAxisLine(plot, t, result.Timeline.Select(p => (double)p.SessionsConnected).ToArray(), "sessions connected (right axis)", "sessions connected");
         MarkMeasurement(plot, result);
         Format(plot, $"{result.Profile}: messages per second", "time (s)", "messages per second");
         FromZero(plot, result.Timeline.Select(p => Math.Max(Rate(p.Sent, p), Math.Max(Rate(p.Acknowledged, p), Rate(p.Received, p)))));
@@ -135,12 +130,7 @@ public static class RunCharts
         AddLine(plot, t, result.Timeline.Select(p => (double)p.Resends).ToArray(), "resends", Color.FromHex("#9467bd"));
         AddLine(plot, t, result.Timeline.Select(p => (double)p.Reconnects).ToArray(), "reconnects", Color.FromHex("#8c564b"));
         AddLine(plot, t, result.Timeline.Select(p => (double)p.Errors).ToArray(), "errors", Color.FromHex("#d62728"));
-        var gc = plot.Add.ScatterLine(t, result.Timeline.Select(p => p.GcPauseSeconds * 1000).ToArray(), Color.FromHex("#7f7f7f"));
-        gc.LegendText = "generator GC pause, ms (right axis)";
-        gc.LinePattern = LinePattern.Dotted;
-        gc.LineWidth = 2;
-        gc.Axes.YAxis = plot.Axes.Right;
-        plot.Axes.Right.Label.Text = "GC pause (ms)";
+        AddRightAxisLine(plot, t, result.Timeline.Select(p => p.GcPauseSeconds * 1000).ToArray(), "generator GC pause, ms (right axis)", "GC pause (ms)");
         MarkMeasurement(plot, result);
         Format(plot, $"{result.Profile}: resends, reconnects and errors", "time (s)", "count per interval");
         FromZero(plot, result.Timeline.Select(p => (double)Math.Max(p.Resends, Math.Max(p.Reconnects, p.Errors))));
@@ -269,6 +259,17 @@ public static class RunCharts
         line.LegendText = label;
         line.LineWidth = 2;
         return line;
+    }
+
+    // A grey dotted series against the right axis, for a quantity in other units than the chart's main one.
+    private static void AddRightAxisLine(Plot plot, double[] xs, double[] ys, string legend, string axisLabel)
+    {
+        var line = plot.Add.ScatterLine(xs, ys, Color.FromHex("#7f7f7f"));
+        line.LegendText = legend;
+        line.LinePattern = LinePattern.Dotted;
+        line.LineWidth = 2;
+        line.Axes.YAxis = plot.Axes.Right;
+        plot.Axes.Right.Label.Text = axisLabel;
     }
 
     private static void MarkMeasurement(Plot plot, RunResult result)

@@ -127,7 +127,9 @@ public class FaultInjectionTests
     [Fact]
     public async Task AShortCalibrationFindsTheInjectedDelayWithinThreePercent()
     {
-        CalibrationResult result = await Calibration.RunAsync(TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(3), 3, "embedded", CancellationToken.None);
+        // 10 ms each way rather than the command's default 5 ms: a busy CI machine's scheduling noise (a tenth of a
+        // millisecond or so) is then under 1 % of what is measured, and the test checks the method, not the machine.
+        CalibrationResult result = await Calibration.RunAsync(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(3), 3, "embedded", CancellationToken.None);
         Assert.True(result.Passed, result.ToString());
         Assert.True(result.DelayedPackets > 200);
     }
