@@ -26,13 +26,8 @@ public class BrokerCrashTests
         using Process loadgen = LoadgenProcess.Start("run", profile, "--broker", $"mqtt://127.0.0.1:{broker.Port}", "--out", output);
 
         // Let it run a while, then kill the broker outright: no DISCONNECT, no goodbye.
-        string hlog = "";
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(30) && !(Directory.Exists(output) && Directory.GetDirectories(output).Length == 1 &&
-               File.Exists(hlog = Path.Combine(Directory.GetDirectories(output)[0], "latency.hlog")) && new FileInfo(hlog).Length > 2_000))
-        {
-            await Task.Delay(100);
-        }
+        await LoadgenProcess.WaitForIntervalsAsync(output, 2_000);
 
         Process.GetProcessById(broker.Pid).Kill();
         (int exit, string stdout, string error) = LoadgenProcess.Finish(loadgen);

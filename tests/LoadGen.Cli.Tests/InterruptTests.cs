@@ -26,11 +26,7 @@ public class InterruptTests
 
         // Wait until a few intervals are on disk, then press Ctrl+C.
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(30) && !(Directory.Exists(output) && Directory.GetDirectories(output) is [var run] &&
-               File.Exists(Path.Combine(run, "latency.hlog")) && new FileInfo(Path.Combine(run, "latency.hlog")).Length > 4_000))
-        {
-            await Task.Delay(100);
-        }
+        await LoadgenProcess.WaitForIntervalsAsync(output, 4_000);
 
         using (Process kill = Process.Start("kill", ["-INT", loadgen.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
         {

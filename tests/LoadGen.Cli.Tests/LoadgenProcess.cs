@@ -17,6 +17,25 @@ internal static class LoadgenProcess
         return Process.Start(start)!;
     }
 
+    /// <summary>
+    /// Waits (bounded, 30 s) until the one run folder under <paramref name="output"/> has an interval log of at least
+    /// <paramref name="bytes"/>: the run has measured a few intervals and written them.
+    /// </summary>
+    public static async Task WaitForIntervalsAsync(string output, long bytes)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (Directory.Exists(output) && Directory.GetDirectories(output) is [var run] &&
+                new FileInfo(Path.Combine(run, "latency.hlog")) is { Exists: true } log && log.Length >= bytes)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     public static (int ExitCode, string Output, string Error) Run(params string[] args)
     {
         using Process process = Start(args);
