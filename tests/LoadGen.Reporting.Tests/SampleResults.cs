@@ -71,7 +71,7 @@ internal static class SampleResults
             ErrorRate = 0.0001,
             Generator = new GeneratorCost(4.25, false, 265.625, 128),
             Host = new HostInfo("test-host", "Debian GNU/Linux 12", ".NET 10.0", 2, 24L << 30),
-            Memory = new MemoryFootprint(100, 3008, 6800, false),
+            Memory = new MemoryFootprint(100, 3008, 3400, false, 6800),
             Service = service,
             Response = response,
             Percentiles = percentiles,

@@ -45,7 +45,8 @@ public sealed partial class MqttClient
     /// <summary>Beyond paho: every completed publish with its handshake timestamps, for latency measurement.</summary>
     public Action<MqttClient, PublishCompletion>? OnPublishCompleted { get; set; }
 
-    private readonly List<(byte[] Filter, Action<MqttClient, object?, MqttMessage> Callback)> _topicCallbacks = new();
+    // Created by the first MessageCallbackAdd: load sessions never use it.
+    private List<(byte[] Filter, Action<MqttClient, object?, MqttMessage> Callback)>? _topicCallbacks;
 
     /// <summary>4. message_callback_add(sub, callback): a callback for messages matching a filter (with + and #).</summary>
     public void MessageCallbackAdd(string filter, Action<MqttClient, object?, MqttMessage> callback)
@@ -55,7 +56,7 @@ public sealed partial class MqttClient
         lock (_sync)
         {
             MessageCallbackRemove(filter);
-            _topicCallbacks.Add((bytes, callback));
+            (_topicCallbacks ??= new()).Add((bytes, callback));
         }
     }
 
@@ -65,14 +66,14 @@ public sealed partial class MqttClient
         byte[] bytes = Encoding.UTF8.GetBytes(filter);
         lock (_sync)
         {
-            _topicCallbacks.RemoveAll(c => c.Filter.AsSpan().SequenceEqual(bytes));
+            _topicCallbacks?.RemoveAll(c => c.Filter.AsSpan().SequenceEqual(bytes));
         }
     }
 
     private void Deliver(in PublishPacket packet)
     {
         var message = new MqttMessage(packet);
-        if (_topicCallbacks.Count > 0)
+        if (_topicCallbacks is { Count: > 0 })
         {
             // Topics rarely span segments; when one does, match against a contiguous copy.
             ReadOnlySpan<byte> topic = packet.Topic.IsSingleSegment ? packet.Topic.FirstSpan : packet.Topic.ToArray();

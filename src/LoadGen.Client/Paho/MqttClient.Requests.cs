@@ -8,7 +8,8 @@ public sealed partial class MqttClient
 {
     // QoS 0 messages report on_publish only once their bytes have left the client (paho's meaning), so each is
     // remembered with the output position at which it ends.
-    private readonly Queue<(long EndPosition, int Mid)> _qos0Pending = new();
+    // Created by the first QoS 0 publish; a session that never sends QoS 0 does not carry it.
+    private Queue<(long EndPosition, int Mid)>? _qos0Pending;
     private long _bytesQueued;
     private long _bytesFlushed;
     private long _bytesReceived;
@@ -58,7 +59,7 @@ public sealed partial class MqttClient
             if (qos == 0)
             {
                 mid = _qos0Mid = _qos0Mid == int.MaxValue ? 1 : _qos0Mid + 1;
-                _qos0Pending.Enqueue((_bytesQueued, mid));
+                (_qos0Pending ??= new()).Enqueue((_bytesQueued, mid));
             }
 
             result = (MqttErrorCode.Success, mid);
@@ -111,7 +112,7 @@ public sealed partial class MqttClient
     private void BytesFlushed(int count)
     {
         _bytesFlushed += count;
-        while (_qos0Pending.Count > 0 && _qos0Pending.Peek().EndPosition <= _bytesFlushed)
+        while (_qos0Pending is { Count: > 0 } && _qos0Pending.Peek().EndPosition <= _bytesFlushed)
         {
             int mid = _qos0Pending.Dequeue().Mid;
             OnPublish?.Invoke(this, UserData, mid);

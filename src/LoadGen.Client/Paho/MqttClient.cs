@@ -165,7 +165,7 @@ public sealed partial class MqttClient : IDisposable
         _session.ConnectionLost();
         _output.Clear();
         _input.Clear();
-        _qos0Pending.Clear();
+        _qos0Pending?.Clear();
         OnDisconnect?.Invoke(this, UserData, (int)reason);
     }
 
@@ -200,12 +200,12 @@ public sealed partial class MqttClient : IDisposable
             _session.Reset(options);
             _connector = null;
             _disconnectRequested = false;
-            _qos0Pending.Clear();
+            _qos0Pending?.Clear();
             _bytesQueued = _bytesFlushed = _bytesReceived = 0;
             _input.Clear();
             _output.Clear();
             _sending.Clear();
-            _topicCallbacks.Clear();
+            _topicCallbacks?.Clear();
             ProtocolErrors = 0;
             LastProtocolError = null;
             UserData = null;

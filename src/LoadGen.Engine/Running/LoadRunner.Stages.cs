@@ -187,7 +187,7 @@ public sealed partial class LoadRunner
         PayloadStamp.Write(buffer.AsSpan(0, size), now, DeliveryAudit.Stream(session.Index, (int)qos), session.Sequences[(int)qos]);
         // %rand_N topics change per message; others were expanded once for the session.
         byte[] topic = group.Topic!.IsRandom
-            ? System.Text.Encoding.UTF8.GetBytes(group.Topic.Expand(session.Index, session.ClientId, session.Random))
+            ? System.Text.Encoding.UTF8.GetBytes(group.Topic.Expand(session.Index, session.ClientId, Random.Shared))
             : session.Topic;
         (MqttErrorCode rc, int mid) = session.Client.Publish(topic, buffer.AsMemory(0, size), (int)qos);
         lock (session.Free)

@@ -25,10 +25,25 @@ public sealed partial class LoadRunner
     private string? _partial;
     private MemoryFootprint? _memory;
 
+    // Shared by every session: see Wire.
+    private readonly Action<MqttClient, object?, ConnectFlags, int> _onConnect;
+    private readonly Action<MqttClient, object?, int> _onDisconnect;
+    private readonly Action<MqttClient, object?, int, IReadOnlyList<int>> _onSubscribe;
+    private readonly Action<MqttClient, object?, MqttMessage> _onMessage;
+    private readonly Action<MqttClient, PublishCompletion> _onPublishCompleted;
+
+    // One connector per source address; session i connects through connector i % count.
+    private Func<IMqttTransport>[] _connectors = [];
+
     private LoadRunner(LoadProfile profile, RunOptions options)
     {
         _profile = profile;
         _options = options;
+        _onConnect = (_, s, flags, rc) => Connected((Session)s!, flags, rc);
+        _onDisconnect = (c, s, rc) => Disconnected((Session)s!, c, rc);
+        _onSubscribe = (_, s, _, granted) => SubscribeAcknowledged((Session)s!, granted);
+        _onMessage = (_, s, message) => Delivered((Session)s!, message);
+        _onPublishCompleted = (c, completion) => Completed((Session)c.UserData!, completion);
     }
 
     /// <summary>Runs the profile to the end, or until <paramref name="cancellationToken"/> fires.</summary>
@@ -67,6 +82,8 @@ public sealed partial class LoadRunner
             proxy = Faults.FaultProxy.Start(_host, _port, plan);
             (_host, _port) = ("127.0.0.1", proxy.Port);
         }
+
+        _connectors = CreateConnectors();
 
         if (_options.OutputFolder is { } folder)
         {

@@ -94,7 +94,7 @@ public static class ResultWriter
         sb.AppendLine(c, $"Throughput {r.Throughput:F0} msg/s acknowledged, error rate {r.ErrorRate * 100:F3} %.");
         if (r.Memory is { } m)
         {
-            sb.AppendLine(c, $"Memory per idle session: {m.ManagedBytesPerSession:F0} B managed, {m.ResidentBytesPerSession:F0} B resident ({m.Sessions} sessions{(m.IncludesBroker ? ", embedded broker included" : "")}).");
+            sb.AppendLine(c, $"Memory per idle session: {m.ManagedBytesPerSession:F0} B managed, {m.ResidentBytesPerSession:F0} B private resident, {m.ProcessResidentBytesPerSession:F0} B whole resident set ({m.Sessions} sessions{(m.IncludesBroker ? ", embedded broker included" : "")}).");
         }
 
         if (r.Generator is { } g)

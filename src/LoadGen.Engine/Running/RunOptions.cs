@@ -6,6 +6,12 @@ public sealed record RunOptions
     /// <summary>Overrides the profile's broker (<c>mqtt://host:port</c>).</summary>
     public string? Broker { get; init; }
 
+    /// <summary>
+    /// Source addresses to connect from (emqtt-bench's <c>--ifaddr</c>); session i uses address i % count. Empty means
+    /// the kernel chooses. Each address is bound with IP_BIND_ADDRESS_NO_PORT, so none is capped at the ephemeral range.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPAddress> SourceAddresses { get; init; } = [];
+
     /// <summary>Overrides the profile's duration.</summary>
     public TimeSpan? Duration { get; init; }
 

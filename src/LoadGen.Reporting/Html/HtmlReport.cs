@@ -116,7 +116,7 @@ public static class HtmlReport
             html.Append(C, $"<p>Generator: {g.CpuSeconds:F1} s CPU in the measured phase, {g.CpuMicrosecondsPerMessage:F1} µs per message{(g.IncludesBroker ? " (embedded broker included)" : "")}, {g.WireBytesPerMessage:F0} bytes on the wire per message.");
             if (result.Memory is { } m)
             {
-                html.Append(C, $" Memory per idle session: {m.ManagedBytesPerSession:F0} B managed, {m.ResidentBytesPerSession:F0} B resident ({m.Sessions} sessions{(m.IncludesBroker ? ", embedded broker included" : "")}).");
+                html.Append(C, $" Memory per idle session: {m.ManagedBytesPerSession:F0} B managed, {m.ResidentBytesPerSession:F0} B private resident, {m.ProcessResidentBytesPerSession:F0} B whole resident set ({m.Sessions} sessions{(m.IncludesBroker ? ", embedded broker included" : "")}).");
             }
 
             html.Append("</p>\n");
