@@ -41,8 +41,7 @@ public static class ReportBuilder
         return File.Exists(log) ? result with { Percentiles = FromLog(result, log) } : result;
     }
 
-    // Sums the logged intervals per metric: connects and subscriptions over the whole run, the rest over the measured
-    // phase only, as the run itself does. An interval belongs to the phase of the time series point it ends at.
+    // The distributions at full resolution from the logged intervals, summed as the run itself sums them.
     private static Dictionary<string, LatencyDistribution> FromLog(RunResult result, string path)
     {
         IReadOnlyList<HistogramBase> intervals;
@@ -51,43 +50,17 @@ public static class ReportBuilder
             intervals = HistogramLogFile.Read(stream);
         }
 
-        TimelinePoint? first = result.Timeline.FirstOrDefault(p => p.Phase == RunPhase.Measure);
-        long measuredFrom = new DateTimeOffset(result.StartedUtc).ToUnixTimeMilliseconds() + (long)(((first?.Time ?? 0) - (first?.Seconds ?? 0)) * 1000);
-        var sums = new Dictionary<string, HistogramBase>();
-        foreach (HistogramBase interval in intervals)
-        {
-            if (interval.Tag is not { } tag)
-            {
-                continue;
-            }
-
-            string metric = tag[..tag.LastIndexOf('.')];
-            bool wholeRun = metric is "connect" or "suback";
-            if (!wholeRun && interval.EndTimeStamp <= measuredFrom + 1)
-            {
-                continue;
-            }
-
-            if (!sums.TryGetValue(tag, out HistogramBase? sum))
-            {
-                sums[tag] = sum = new LongHistogram(1, LatencyHistograms.HighestMicroseconds, 3);
-            }
-
-            sum.Add(interval);
-        }
-
-        var result2 = new Dictionary<string, LatencyDistribution>();
-        foreach (string metric in sums.Keys.Select(t => t[..t.LastIndexOf('.')]).Distinct())
+        Dictionary<string, HistogramBase> sums = RunHistograms.Totals(result, intervals);
+        var distributions = new Dictionary<string, LatencyDistribution>();
+        foreach (string metric in sums.Keys.Select(RunHistograms.MetricOf).Distinct())
         {
             if (sums.TryGetValue(metric + ".response", out HistogramBase? response) && sums.TryGetValue(metric + ".service", out HistogramBase? service) &&
                 response.TotalCount > 0)
             {
-                result2[metric] = new LatencyDistribution(
-                    LatencyDistribution.Percentiles.Select(p => (double)response.GetValueAtPercentile(p)).ToArray(),
-                    LatencyDistribution.Percentiles.Select(p => (double)service.GetValueAtPercentile(p)).ToArray());
+                distributions[metric] = RunHistograms.Distribution(response, service);
             }
         }
 
-        return result2.Count > 0 ? result2 : new Dictionary<string, LatencyDistribution>(result.Percentiles);
+        return distributions.Count > 0 ? distributions : new Dictionary<string, LatencyDistribution>(result.Percentiles);
     }
 }

@@ -1,36 +1,76 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net;
+using LoadGen.Engine;
 
 namespace LoadGen.Cli;
 
-/// <summary>The options every load command has: <c>--broker</c>, <c>--duration</c> and <c>--out</c>.</summary>
+/// <summary>What a load command was asked for, beyond its profile.</summary>
+internal sealed record RunSettings
+{
+    public string? Broker { get; init; }
+
+    public TimeSpan? Duration { get; init; }
+
+    public required string OutputRoot { get; init; }
+
+    /// <summary>The run folder's name under <see cref="OutputRoot"/>; null for <c>&lt;profile&gt;-&lt;timestamp&gt;</c>.</summary>
+    public string? Name { get; init; }
+
+    public Shard Shard { get; init; } = Shard.Whole;
+
+    public DateTimeOffset? StartAt { get; init; }
+
+    /// <summary>Local shard processes to start; null to decide from the open-file limit.</summary>
+    public int? Workers { get; init; }
+
+    public IReadOnlyList<IPAddress> SourceAddresses { get; init; } = [];
+}
+
+/// <summary>
+/// The options every load command has: where the broker is and the results go, how long, and how the sessions are
+/// spread (shards, worker processes, source addresses).
+/// </summary>
 internal sealed class CommonOptions
 {
-    private readonly Option<string?> _broker = new("--broker") { Description = "A broker URL (mqtt://host:port); the default is the embedded broker." };
+    private readonly Option<string?> _broker = new("--broker") { Description = "A broker URL (mqtt://host:port), or several separated by commas (session i uses broker i % count); the default is the embedded broker." };
     private readonly Option<string?> _duration = new("--duration") { Description = "How long to run, for example 20s (overrides the profile)." };
     private readonly Option<string> _out = new("--out") { Description = "Where run folders go.", DefaultValueFactory = _ => "results" };
+    private readonly Option<string?> _name = new("--name") { Description = "The run folder's name under --out (default: <profile>-<timestamp>)." };
+    private readonly Option<string?> _shard = new("--shard") { Description = "Run shard i of N of the profile (i/N): its share of every group's sessions, client ids and rates." };
+    private readonly Option<string?> _startAt = new("--start-at") { Description = "Start at this RFC 3339 time (for example 2026-11-27T12:00:00Z), so shards on several machines begin together." };
+    private readonly Option<int?> _workers = new("--workers") { Description = "Run the profile as N local shard processes and merge their results (automatic when the sessions exceed one process's open-file limit)." };
+    private readonly Option<string[]> _sourceIp = new("--source-ip") { Description = "Source addresses to connect from, spread over the sessions: a list or ranges, for example 127.0.0.2-127.0.0.9 (emqtt-bench --ifaddr).", AllowMultipleArgumentsPerToken = true };
 
     public static CommonOptions AddTo(Command command)
     {
         var options = new CommonOptions();
-        command.Options.Add(options._broker);
-        command.Options.Add(options._duration);
-        command.Options.Add(options._out);
+        foreach (Option option in new Option[] { options._broker, options._duration, options._out, options._name, options._shard, options._startAt, options._workers, options._sourceIp })
+        {
+            command.Options.Add(option);
+        }
+
         return options;
     }
 
     /// <summary>Reads and checks the options; on a bad value, says which and what is allowed, and returns false.</summary>
-    public bool TryRead(ParseResult parse, out string? broker, out TimeSpan? duration, out string outputRoot)
+    public bool TryRead(ParseResult parse, out RunSettings settings)
     {
-        broker = parse.GetValue(_broker);
-        duration = null;
-        outputRoot = parse.GetValue(_out)!;
-        if (broker is not null && (!Uri.TryCreate(broker, UriKind.Absolute, out Uri? uri) || uri.Scheme != "mqtt" || uri.Port <= 0))
+        settings = new RunSettings { OutputRoot = parse.GetValue(_out)! };
+        string? broker = parse.GetValue(_broker);
+        if (broker is not null)
         {
-            Console.Error.WriteLine($"--broker: \"{broker}\" is not a URL such as mqtt://127.0.0.1:1883");
-            return false;
+            foreach (string url in broker.Split(',', StringSplitOptions.TrimEntries))
+            {
+                if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme != "mqtt" || uri.Port <= 0)
+                {
+                    Console.Error.WriteLine($"--broker: \"{url}\" is not a URL such as mqtt://127.0.0.1:1883");
+                    return false;
+                }
+            }
         }
 
+        TimeSpan? duration = null;
         if (parse.GetValue(_duration) is { } text)
         {
             if (!TryDuration(text, out TimeSpan parsed))
@@ -42,7 +82,101 @@ internal sealed class CommonOptions
             duration = parsed;
         }
 
+        Shard shard = Shard.Whole;
+        if (parse.GetValue(_shard) is { } shardText)
+        {
+            try
+            {
+                shard = Shard.Parse(shardText);
+            }
+            catch (FormatException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                return false;
+            }
+        }
+
+        DateTimeOffset? startAt = null;
+        if (parse.GetValue(_startAt) is { } startText)
+        {
+            if (!DateTimeOffset.TryParse(startText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset at) || !startText.Contains('T'))
+            {
+                Console.Error.WriteLine($"--start-at: \"{startText}\" is not an RFC 3339 time such as 2026-11-27T12:00:00Z");
+                return false;
+            }
+
+            startAt = at;
+        }
+
+        int? workers = parse.GetValue(_workers);
+        if (workers is < 1)
+        {
+            Console.Error.WriteLine($"--workers: {workers} is not a number of processes; allowed: 1 or more");
+            return false;
+        }
+
+        if (workers > 1 && !shard.IsWhole)
+        {
+            Console.Error.WriteLine("--workers and --shard: a shard runs in one process; give one or the other");
+            return false;
+        }
+
+        var sources = new List<IPAddress>();
+        foreach (string item in (parse.GetValue(_sourceIp) ?? []).SelectMany(s => s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            if (!TryAddresses(item, sources))
+            {
+                Console.Error.WriteLine($"--source-ip: \"{item}\" is not an IPv4 address or a range such as 127.0.0.2-127.0.0.9");
+                return false;
+            }
+        }
+
+        settings = settings with
+        {
+            Broker = broker, Duration = duration, Name = parse.GetValue(_name), Shard = shard, StartAt = startAt, Workers = workers,
+            SourceAddresses = sources,
+        };
         return true;
+    }
+
+    // One address, or an inclusive range first-last of IPv4 addresses.
+    private static bool TryAddresses(string text, List<IPAddress> into)
+    {
+        string[] ends = text.Split('-', 2);
+        if (!IPAddress.TryParse(ends[0], out IPAddress? first) || first.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            return false;
+        }
+
+        if (ends.Length == 1)
+        {
+            into.Add(first);
+            return true;
+        }
+
+        if (!IPAddress.TryParse(ends[1], out IPAddress? last) || last.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            return false;
+        }
+
+        uint from = ToNumber(first), to = ToNumber(last);
+        if (to < from || to - from >= 65_536)
+        {
+            return false;
+        }
+
+        for (uint a = from; a <= to; a++)
+        {
+            into.Add(new IPAddress(new[] { (byte)(a >> 24), (byte)(a >> 16), (byte)(a >> 8), (byte)a }));
+        }
+
+        return true;
+    }
+
+    private static uint ToNumber(IPAddress address)
+    {
+        byte[] b = address.GetAddressBytes();
+        return (uint)(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]);
     }
 
     public static bool TryDuration(string text, out TimeSpan value)

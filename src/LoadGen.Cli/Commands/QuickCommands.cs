@@ -155,7 +155,7 @@ internal static class QuickCommands
 
         public async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<Flags, TimeSpan> build)
         {
-            if (!_common.TryRead(parse, out string? broker, out TimeSpan? duration, out string outputRoot))
+            if (!_common.TryRead(parse, out RunSettings settings))
             {
                 return 2;
             }
@@ -170,8 +170,8 @@ internal static class QuickCommands
             Limit = parse.GetValue(_limit);
             _versionValue = parse.GetValue(_version);
             _keepAliveValue = parse.GetValue(_keepAlive);
-            Duration = duration ?? TimeSpan.FromSeconds(30);
-            DurationGiven = duration is not null;
+            Duration = settings.Duration ?? TimeSpan.FromSeconds(30);
+            DurationGiven = settings.Duration is not null;
             if (_versionValue is not (4 or 5))
             {
                 Console.Error.WriteLine($"-V: {_versionValue} is not a protocol version LoadGen speaks; allowed: 4 (MQTT 3.1.1) or 5 (MQTT 5.0)");
@@ -224,7 +224,7 @@ internal static class QuickCommands
                 return 2;
             }
 
-            return await RunExecution.RunAsync(profile, broker, null, outputRoot, cancellationToken);
+            return await RunExecution.RunAsync(profile, settings with { Duration = null }, cancellationToken);
         }
     }
 }

@@ -30,6 +30,32 @@ internal static class ReportCommands
         return command;
     }
 
+    public static Command Merge()
+    {
+        var runs = new Argument<string[]>("runs") { Description = "Shard run folders, or folders holding them.", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string?>("--out") { Description = "Where the merged run goes (default: results/<profile>-merged-<timestamp>)." };
+        var command = new Command("merge", "Merge shard runs exactly: histogram counts added, counters summed, time series aligned; writes one run folder and report.") { runs, output };
+        command.SetAction(parse =>
+        {
+            IReadOnlyList<string> folders;
+            try
+            {
+                folders = ShardMerge.FindRuns(parse.GetValue(runs)!);
+                RunResult first = ResultWriter.Read(Path.Combine(folders[0], "result.json"));
+                string folder = parse.GetValue(output) ?? ResultWriter.CreateRunFolder("results", first.Profile + "-merged", DateTime.UtcNow);
+                Console.WriteLine($"loadgen: merging {folders.Count} runs: {string.Join(", ", folders)}");
+                RunResult merged = ShardMerge.MergeTo(folders, folder);
+                return RunExecution.Finish(merged, folder);
+            }
+            catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidDataException or ArgumentException)
+            {
+                Console.Error.WriteLine($"merge: {ex.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+
     public static Command Compare()
     {
         var baseline = new Argument<string>("baseline") { Description = "The baseline run folder." };

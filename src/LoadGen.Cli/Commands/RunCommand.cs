@@ -18,7 +18,7 @@ internal static class RunCommand
         CommonOptions common = CommonOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (!common.TryRead(parse, out string? broker, out TimeSpan? duration, out string outputRoot))
+            if (!common.TryRead(parse, out RunSettings settings))
             {
                 return 2;
             }
@@ -34,7 +34,7 @@ internal static class RunCommand
                 return 2;
             }
 
-            return await RunExecution.RunAsync(profile, broker, duration, outputRoot, cancellationToken);
+            return await RunExecution.RunAsync(profile, settings, cancellationToken);
         });
         return command;
     }

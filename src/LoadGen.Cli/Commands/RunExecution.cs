@@ -6,30 +6,51 @@ namespace LoadGen.Cli;
 /// <summary>What every command that runs load shares: the run folder, progress, the result files and the exit code.</summary>
 internal static class RunExecution
 {
-    /// <summary>Runs <paramref name="profile"/>, writes its results and returns the exit code (0 pass, 1 an SLO failed).</summary>
-    public static async Task<int> RunAsync(LoadProfile profile, string? broker, TimeSpan? duration, string outputRoot, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="profile"/> (or the shard of it that <paramref name="settings"/> names), writes its results
+    /// and returns the exit code (0 pass, 1 an SLO failed). More sessions than this process may open go to worker
+    /// processes, one shard each, whose results are merged.
+    /// </summary>
+    public static async Task<int> RunAsync(LoadProfile profile, RunSettings settings, CancellationToken cancellationToken)
     {
-        int planned = profile.Groups.Sum(g => g.Sessions);
         ulong? files = FileLimit.Raise();
-        if (files is { } limit && (ulong)planned + FileLimit.Reserve > limit)
+        int planned = profile.Groups.Sum(g => g.Sessions);
+        int workers = settings.Workers ?? 1;
+        if (settings.Workers is null && settings.Shard.IsWhole && files is { } fileLimit && (ulong)planned + FileLimit.Reserve > fileLimit)
+        {
+            workers = WorkerRun.CountFor(planned, fileLimit);
+            Console.WriteLine($"loadgen: {planned} sessions are more than one process may open ({fileLimit} files): " +
+                $"running {workers} worker processes, one shard each, and merging their results (as --workers {workers})");
+        }
+
+        if (workers > 1)
+        {
+            return await WorkerRun.RunAsync(profile, settings, workers, cancellationToken);
+        }
+
+        int mine = ProfileSharding.Apply(profile, settings.Shard).Groups.Sum(g => g.Sessions);
+        if (files is { } limit && (ulong)mine + FileLimit.Reserve > limit)
         {
             // Past the limit connects fail with TooManyOpenSockets, and so does loading an assembly or writing results.
-            Console.Error.WriteLine($"{planned} sessions need about {(ulong)planned + FileLimit.Reserve} open files, and this process may open {limit}. " +
-                $"Raise the limit (ulimit -n {(ulong)planned + FileLimit.Reserve}, as root if the hard limit is lower), or run fewer sessions per process.");
+            Console.Error.WriteLine($"{mine} sessions need about {(ulong)mine + FileLimit.Reserve} open files, and this process may open {limit}. " +
+                $"Raise the limit (ulimit -n {(ulong)mine + FileLimit.Reserve}, as root if the hard limit is lower), or spread them with --workers.");
             return 2;
         }
 
-        DateTime started = DateTime.UtcNow;
-        string folder = ResultWriter.CreateRunFolder(outputRoot, profile.Name, started);
-        Console.WriteLine($"loadgen: {profile.Name} on {broker ?? profile.Broker}, {planned} sessions, {(duration ?? profile.Duration).TotalSeconds:0.#} s -> {folder}");
-        using var progress = LiveProgress.Create(planned);
+        string folder = CreateFolder(settings, profile.Name);
+        string share = settings.Shard.IsWhole ? "" : $", shard {settings.Shard}";
+        Console.WriteLine($"loadgen: {profile.Name} on {settings.Broker ?? profile.Broker}, {mine} sessions{share}, {(settings.Duration ?? profile.Duration).TotalSeconds:0.#} s -> {folder}");
+        using var progress = LiveProgress.Create(mine);
         var options = new RunOptions
         {
-            Broker = broker,
-            Duration = duration,
+            Broker = settings.Broker,
+            Duration = settings.Duration,
             OutputFolder = folder,
             ProfileText = profile.Text,
             Progress = progress.Show,
+            Shard = settings.Shard,
+            StartAt = settings.StartAt,
+            SourceAddresses = settings.SourceAddresses,
         };
 
         RunResult result;
@@ -44,11 +65,30 @@ internal static class RunExecution
 
         // Written even when the run was cut short: Ctrl+C and a dead broker leave a result marked partial.
         ResultWriter.Write(result, folder);
+        return Finish(result, folder);
+    }
+
+    /// <summary>Prints the summary, writes the report and returns the exit code.</summary>
+    public static int Finish(RunResult result, string folder)
+    {
         Console.WriteLine();
         Console.WriteLine(ResultWriter.Summary(result));
         TryReport(result, folder);
         Console.WriteLine($"results: {folder}");
         return result.Passed ? 0 : 1;
+    }
+
+    /// <summary>The run folder: <c>--out/--name</c> when a name is given, otherwise a new <c>&lt;profile&gt;-&lt;timestamp&gt;</c>.</summary>
+    public static string CreateFolder(RunSettings settings, string profileName)
+    {
+        if (settings.Name is { } name)
+        {
+            string folder = Path.Combine(settings.OutputRoot, name);
+            Directory.CreateDirectory(folder);
+            return folder;
+        }
+
+        return ResultWriter.CreateRunFolder(settings.OutputRoot, profileName, DateTime.UtcNow);
     }
 
     /// <summary>Writes the charts and report.html; a failure here is reported and leaves the result files as they are.</summary>

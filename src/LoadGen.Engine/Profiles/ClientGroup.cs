@@ -47,6 +47,12 @@ public sealed record ClientGroup
     /// <summary>The QoS of each message, drawn by weight.</summary>
     public QosMix Qos { get; init; } = QosMix.Only(MqttQualityOfService.AtMostOnce);
 
+    /// <summary>Under a shard: the group's first session index this process runs (client ids and topics count from it).</summary>
+    public int FirstSession { get; init; }
+
+    /// <summary>Under a shard: the group's session count in the whole profile; null when the process runs it all.</summary>
+    public int? SessionsInProfile { get; init; }
+
     /// <summary>The payload size, fixed or a range.</summary>
     public PayloadSize Payload { get; init; } = new(100, 100);
 

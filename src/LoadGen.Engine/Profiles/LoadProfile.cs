@@ -28,6 +28,9 @@ public sealed record LoadProfile
     /// <summary>The client groups.</summary>
     public required IReadOnlyList<ClientGroup> Groups { get; init; }
 
+    /// <summary>The share of the profile this process runs (see <see cref="ProfileSharding"/>).</summary>
+    public Shard Shard { get; init; } = Shard.Whole;
+
     /// <summary>The thresholds that decide the exit code.</summary>
     public IReadOnlyList<SloThreshold> Slos { get; init; } = [];
 

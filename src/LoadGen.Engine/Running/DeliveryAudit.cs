@@ -64,7 +64,7 @@ internal sealed class DeliveryAudit
     /// <summary>
     /// Messages lost at <paramref name="qos"/>: the gaps never filled, plus, for every publisher this subscriber heard
     /// from at that QoS, the messages it sent after the last one that arrived (<paramref name="sent"/> gives a
-    /// publisher's count at a QoS).
+    /// publisher's count at a QoS, or -1 for a publisher this process did not run).
     /// </summary>
     public long Lost(int qos, Func<int, int, int> sent)
     {
@@ -76,7 +76,9 @@ internal sealed class DeliveryAudit
                 continue;
             }
 
-            lost += missing.Count + Math.Max(0, sent(stream & 0x3FFFFFFF, qos) - next);
+            // A publisher in another shard is unknown here (-1): only the gaps in what arrived count against it.
+            int publisherSent = sent(stream & 0x3FFFFFFF, qos);
+            lost += missing.Count + (publisherSent < 0 ? 0 : Math.Max(0, publisherSent - next));
         }
 
         return lost;

@@ -17,8 +17,8 @@ public sealed partial class LoadRunner
             LatencyHistograms source = metric is LatencyMetric.Connect or LatencyMetric.SubAck ? _all : _measured;
             if (source.Service(metric).TotalCount > 0)
             {
-                service[name] = Summarize(source.Service(metric));
-                response[name] = Summarize(source.Response(metric));
+                service[name] = RunHistograms.Summarize(source.Service(metric));
+                response[name] = RunHistograms.Summarize(source.Response(metric));
             }
         }
 
@@ -75,7 +75,7 @@ public sealed partial class LoadRunner
             {
                 "throughput" => throughput,
                 "error_rate" => errorRate,
-                _ => Percentile(response, slo),
+                _ => RunHistograms.Percentile(response, slo),
             };
             return new SloOutcome(slo.Text, measured, !double.IsNaN(measured) && slo.Holds(measured));
         }).ToList();
@@ -90,6 +90,7 @@ public sealed partial class LoadRunner
             Partial = _partial is not null,
             PartialReason = _partial,
             SessionsPlanned = _sessions.Count,
+            Shard = _profile.Shard.IsWhole ? null : _profile.Shard.ToString(),
             Counters = counters,
             Resends = resendTable,
             ResendRates = resendRates,
@@ -138,37 +139,9 @@ public sealed partial class LoadRunner
                 continue;
             }
 
-            result[LatencyHistograms.NameOf(metric)] = new LatencyDistribution(
-                LatencyDistribution.Percentiles.Select(p => (double)source.Response(metric).GetValueAtPercentile(p)).ToArray(),
-                LatencyDistribution.Percentiles.Select(p => (double)source.Service(metric).GetValueAtPercentile(p)).ToArray());
+            result[LatencyHistograms.NameOf(metric)] = RunHistograms.Distribution(source.Response(metric), source.Service(metric));
         }
 
         return result;
     }
-
-    // SLOs on latency judge response time: what a device waiting on the broker experiences.
-    private static double Percentile(Dictionary<string, LatencySummary> response, SloThreshold slo)
-    {
-        if (slo.Histogram is null || !response.TryGetValue(slo.Histogram, out LatencySummary? s))
-        {
-            return double.NaN;
-        }
-
-        return slo.Metric switch
-        {
-            "p50" => s.P50,
-            "p90" => s.P90,
-            "p99" => s.P99,
-            "p99.9" => s.P999,
-            _ => s.Max,
-        };
-    }
-
-    private static LatencySummary Summarize(HistogramBase h) => new(
-        h.TotalCount,
-        h.GetValueAtPercentile(50),
-        h.GetValueAtPercentile(90),
-        h.GetValueAtPercentile(99),
-        h.GetValueAtPercentile(99.9),
-        h.GetMaxValue());
 }

@@ -63,11 +63,15 @@ public sealed partial class LoadRunner
 
     private void CreateSessions()
     {
-        int index = 0;
+        // Session indices are global to the whole profile (under a shard too): a group's sessions follow the earlier
+        // groups' full counts, so a session's index, client id, topic and random draws do not depend on the shard.
+        int groupBase = 0;
         foreach (ClientGroup group in _profile.Groups.OrderBy(g => g.Role == GroupRole.Publisher ? 1 : 0))
         {
-            for (int i = 0; i < group.Sessions; i++, index++)
+            for (int local = 0; local < group.Sessions; local++)
             {
+                int i = group.FirstSession + local;
+                int index = groupBase + i;
                 string clientId = group.ClientId.Expand(i, "", Random.Shared);
                 int window = group.Inflight;
                 var client = new MqttClient(new MqttSessionOptions
@@ -95,7 +99,10 @@ public sealed partial class LoadRunner
 
                 Wire(session);
                 _sessions.Add(session);
+                _byIndex[index] = session;
             }
+
+            groupBase += group.SessionsInProfile ?? group.Sessions;
         }
     }
 
@@ -236,16 +243,23 @@ public sealed partial class LoadRunner
 
     private Func<IMqttTransport>[] CreateConnectors()
     {
-        System.Net.IPEndPoint broker = TcpTransport.Resolve(_host, _port);
+        System.Net.IPEndPoint[] brokers = _brokers.Length > 1
+            ? _brokers.Select(b => TcpTransport.Resolve(b.Host, b.Port)).ToArray()
+            : [TcpTransport.Resolve(_host, _port)];
+        System.Net.IPAddress?[] sources = _options.SourceAddresses.Count == 0 ? new System.Net.IPAddress?[1] : _options.SourceAddresses.ToArray();
         TimeSpan timeout = TimeSpan.FromSeconds(10);
-        if (_options.SourceAddresses.Count == 0)
+
+        // Connector k pairs broker k % brokers with source k / brokers, so sessions spread evenly over every pair
+        // (each pair has its own 28k ephemeral ports).
+        var connectors = new Func<IMqttTransport>[brokers.Length * sources.Length];
+        for (int k = 0; k < connectors.Length; k++)
         {
-            return [() => TcpTransport.Connect(broker, timeout)];
+            System.Net.IPEndPoint broker = brokers[k % brokers.Length];
+            System.Net.IPAddress? source = sources[k / brokers.Length];
+            connectors[k] = () => TcpTransport.Connect(broker, timeout, source);
         }
 
-        return _options.SourceAddresses
-            .Select(source => (Func<IMqttTransport>)(() => TcpTransport.Connect(broker, timeout, source)))
-            .ToArray();
+        return connectors;
     }
 
     private async Task ConnectAsync(GroupRole role, CancellationToken cancellationToken)

@@ -17,6 +17,7 @@ public sealed partial class LoadRunner
     private readonly RunOptions _options;
     private readonly RunCounters _counters = new();
     private readonly List<Session> _sessions = new();
+    private readonly Dictionary<int, Session> _byIndex = new();
     private string _host = "127.0.0.1";
     private int _port;
 
@@ -32,7 +33,9 @@ public sealed partial class LoadRunner
     private readonly Action<MqttClient, object?, MqttMessage> _onMessage;
     private readonly Action<MqttClient, PublishCompletion> _onPublishCompleted;
 
-    // One connector per source address; session i connects through connector i % count.
+    // Broker URLs when more than one was given (otherwise _host/_port), and one connector per broker and source
+    // address pair; session i connects through connector i % count.
+    private Uri[] _brokers = [];
     private Func<IMqttTransport>[] _connectors = [];
 
     private LoadRunner(LoadProfile profile, RunOptions options)
@@ -49,12 +52,30 @@ public sealed partial class LoadRunner
     /// <summary>Runs the profile to the end, or until <paramref name="cancellationToken"/> fires.</summary>
     public static async Task<RunResult> RunAsync(LoadProfile profile, RunOptions options, CancellationToken cancellationToken)
     {
-        var runner = new LoadRunner(profile, options);
+        var runner = new LoadRunner(ProfileSharding.Apply(profile, options.Shard), options);
         return await runner.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<RunResult> RunAsync(CancellationToken cancellationToken)
     {
+        if (_options.StartAt is { } startAt && startAt > DateTimeOffset.UtcNow)
+        {
+            // Shards on other machines wait for the same moment, so their time series line up for the merge. The
+            // coarse delay wakes up to a few milliseconds early; the precise timer does the rest.
+            TimeSpan wait = startAt - DateTimeOffset.UtcNow;
+            if (wait > TimeSpan.FromMilliseconds(50))
+            {
+                await Task.Delay(wait - TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false);
+            }
+
+            long due = Stopwatch.GetTimestamp() + (long)((startAt - DateTimeOffset.UtcNow).TotalSeconds * Stopwatch.Frequency);
+            await PreciseTimer.Shared.WaitUntilAsync(due, cancellationToken).ConfigureAwait(false);
+
+            // The timer's thread resumes its waiters in turn: leave it at once, or runs sharing this process (the
+            // shard tests) would start one after another's connects.
+            await Task.Yield();
+        }
+
         _startedUtc = DateTime.UtcNow;
         _runStart = _lastSample = Stopwatch.GetTimestamp();
         _last = _last with { Cpu = Environment.CpuUsage.TotalTime, GcPause = GC.GetTotalPauseDuration() };
@@ -67,8 +88,10 @@ public sealed partial class LoadRunner
         }
         else
         {
-            var uri = new Uri(broker);
-            (_host, _port) = (uri.Host, uri.Port);
+            // Several brokers, comma-separated: session i connects to broker i % count (one mosquitto holds ~20k).
+            _brokers = broker.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(u => new Uri(u)).ToArray();
+            (_host, _port) = (_brokers[0].Host, _brokers[0].Port);
         }
 
         // Take one empty interval now: it loads the histogram library's dependencies while descriptors are still free
@@ -79,8 +102,14 @@ public sealed partial class LoadRunner
         Faults.FaultProxy? proxy = null;
         if (_profile.Faults is { } plan)
         {
+            if (_brokers.Length > 1)
+            {
+                throw new ArgumentException("faults: the fault proxy sits in front of one broker; give one broker URL");
+            }
+
             proxy = Faults.FaultProxy.Start(_host, _port, plan);
             (_host, _port) = ("127.0.0.1", proxy.Port);
+            _brokers = [];
         }
 
         _connectors = CreateConnectors();
@@ -190,7 +219,7 @@ public sealed partial class LoadRunner
             }
 
             int level = qos;
-            long lost = subscribers.Sum(s => s.Audit!.Lost(level, (publisher, q) => publisher < _sessions.Count ? _sessions[publisher].Sequences[q] : 0));
+            long lost = subscribers.Sum(s => s.Audit!.Lost(level, (publisher, q) => _byIndex.TryGetValue(publisher, out Session? p) ? p.Sequences[q] : -1));
             long duplicates = subscribers.Sum(s => s.Audit!.Duplicates(level));
             long received = subscribers.Sum(s => s.Audit!.Received(level));
             long outOfOrder = subscribers.Sum(s => s.Audit!.OutOfOrder(level));

@@ -12,6 +12,12 @@ public sealed record RunOptions
     /// </summary>
     public IReadOnlyList<System.Net.IPAddress> SourceAddresses { get; init; } = [];
 
+    /// <summary>The share of the profile this process runs (<c>--shard i/N</c>).</summary>
+    public Shard Shard { get; init; } = Shard.Whole;
+
+    /// <summary>When to start (<c>--start-at</c>): shards on several machines begin together and their time series line up.</summary>
+    public DateTimeOffset? StartAt { get; init; }
+
     /// <summary>Overrides the profile's duration.</summary>
     public TimeSpan? Duration { get; init; }
 

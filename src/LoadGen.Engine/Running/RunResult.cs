@@ -36,6 +36,12 @@ public sealed record RunResult
     /// <summary>Why it was cut short, if it was.</summary>
     public string? PartialReason { get; init; }
 
+    /// <summary>The shard this run was (<c>i/N</c>), or null for a whole profile.</summary>
+    public string? Shard { get; init; }
+
+    /// <summary>For a merged run: the shard run folders it was merged from, in shard order.</summary>
+    public IReadOnlyList<string>? MergedFrom { get; init; }
+
     /// <summary>Sessions planned across all groups.</summary>
     public int SessionsPlanned { get; init; }
 

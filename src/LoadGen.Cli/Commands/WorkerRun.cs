@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using LoadGen.Engine;
+
+namespace LoadGen.Cli;
+
+/// <summary>
+/// <c>loadgen run --workers N</c>: N local processes, each running shard i/N of the profile from a common start time,
+/// then one merged result. The parent holds no session itself; it starts the embedded broker when the profile uses
+/// it, so every shard talks to the same one.
+/// </summary>
+internal static partial class WorkerRun
+{
+    // Sessions per worker when the count is chosen automatically: under the 20,000 descriptor limit with room for
+    // what the runtime, the logs and the results need.
+    private const int SessionsPerWorker = 18_000;
+
+    /// <summary>How many workers <paramref name="sessions"/> need under an open-file limit of <paramref name="fileLimit"/>.</summary>
+    public static int CountFor(int sessions, ulong fileLimit)
+    {
+        int perWorker = (int)Math.Min(SessionsPerWorker, Math.Max(1, (long)fileLimit - (long)FileLimit.Reserve - 400));
+        return Math.Max(2, (sessions + perWorker - 1) / perWorker);
+    }
+
+    public static async Task<int> RunAsync(LoadProfile profile, RunSettings settings, int workers, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(profile.Text))
+        {
+            Console.Error.WriteLine("--workers: this command's profile has no text to hand to the worker processes");
+            return 2;
+        }
+
+        string folder = RunExecution.CreateFolder(settings, profile.Name);
+        string shards = Path.Combine(folder, "shards");
+        Directory.CreateDirectory(shards);
+        string profilePath = Path.Combine(folder, "profile.yaml");
+        File.WriteAllText(profilePath, profile.Text);
+
+        EmbeddedBroker? embedded = null;
+        string? broker = settings.Broker;
+        if (broker is null && profile.Broker == "embedded")
+        {
+            embedded = await EmbeddedBroker.StartAsync();
+            broker = $"mqtt://127.0.0.1:{embedded.Port}";
+        }
+
+        // Far enough ahead for every worker to start and load its code; the shards then begin within milliseconds.
+        DateTimeOffset startAt = settings.StartAt ?? DateTimeOffset.UtcNow.AddSeconds(3 + workers);
+        Console.WriteLine($"loadgen: {profile.Name} as {workers} worker processes on {broker ?? profile.Broker}, starting together at " +
+            $"{startAt.UtcDateTime:HH:mm:ss.fff} UTC -> {folder} (worker output: {shards}/shard-<i>.log)");
+
+        var running = new List<(Process Process, Task Output)>();
+        try
+        {
+            for (int i = 0; i < workers; i++)
+            {
+                running.Add(Start(i, workers, profilePath, shards, broker, startAt, settings));
+            }
+
+            // Ctrl+C reaches the workers from the terminal too; when only this process is cancelled, pass it on, so
+            // each worker still writes what it gathered.
+            using CancellationTokenRegistration forward = cancellationToken.Register(() =>
+            {
+                foreach ((Process process, _) in running)
+                {
+                    Interrupt(process);
+                }
+            });
+            foreach ((Process process, Task output) in running)
+            {
+                await process.WaitForExitAsync(CancellationToken.None);
+                await output;
+                Console.WriteLine($"  worker {running.FindIndex(r => r.Process == process)}/{workers} exited with {process.ExitCode}");
+            }
+        }
+        finally
+        {
+            if (embedded is not null)
+            {
+                await embedded.DisposeAsync();
+            }
+        }
+
+        List<string> done = Enumerable.Range(0, workers).Select(i => Path.Combine(shards, $"shard-{i}"))
+            .Where(d => File.Exists(Path.Combine(d, "result.json"))).ToList();
+        if (done.Count < workers)
+        {
+            Console.Error.WriteLine($"{workers - done.Count} of {workers} workers left no result; see {shards}/shard-<i>.log");
+            if (done.Count == 0)
+            {
+                return 2;
+            }
+        }
+
+        RunResult merged = ShardMerge.MergeTo(done, folder);
+        if (done.Count < workers)
+        {
+            merged = merged with { Partial = true, PartialReason = $"{workers - done.Count} of {workers} workers left no result" };
+            ResultWriter.Write(merged, folder);
+        }
+
+        return RunExecution.Finish(merged, folder);
+    }
+
+    private static (Process, Task) Start(int index, int workers, string profilePath, string shards, string? broker, DateTimeOffset startAt, RunSettings settings)
+    {
+        // Under `dotnet loadgen.dll` the process is dotnet itself; the assembly path comes first then.
+        string self = Environment.ProcessPath!;
+        var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            info.ArgumentList.Add(typeof(WorkerRun).Assembly.Location);
+        }
+
+        var args = new List<string>
+        {
+            "run", profilePath, "--shard", $"{index}/{workers}", "--start-at", startAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            "--out", shards, "--name", $"shard-{index}",
+        };
+        if (broker is not null)
+        {
+            args.AddRange(["--broker", broker]);
+        }
+
+        if (settings.Duration is { } duration)
+        {
+            args.AddRange(["--duration", $"{duration.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s"]);
+        }
+
+        if (settings.SourceAddresses.Count > 0)
+        {
+            args.AddRange(["--source-ip", string.Join(',', settings.SourceAddresses)]);
+        }
+
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        Process process = Process.Start(info) ?? throw new InvalidOperationException($"could not start worker {index}");
+        var log = new FileStream(Path.Combine(shards, $"shard-{index}.log"), FileMode.Create, FileAccess.Write, FileShare.Read);
+        Stream shared = Stream.Synchronized(log);
+        Task output = Task.WhenAll(
+            process.StandardOutput.BaseStream.CopyToAsync(shared),
+            process.StandardError.BaseStream.CopyToAsync(shared))
+            .ContinueWith(_ => log.Dispose(), TaskScheduler.Default);
+        return (process, output);
+    }
+
+    private static void Interrupt(Process process)
+    {
+        try
+        {
+            if (!process.HasExited && OperatingSystem.IsLinux())
+            {
+                _ = Kill(process.Id, 2);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Kill(int pid, int signal);
+}
