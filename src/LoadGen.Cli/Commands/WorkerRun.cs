@@ -34,8 +34,12 @@ internal static partial class WorkerRun
         string folder = RunExecution.CreateFolder(settings, profile.Name);
         string shards = Path.Combine(folder, "shards");
         Directory.CreateDirectory(shards);
-        string profilePath = Path.Combine(folder, "profile.yaml");
-        File.WriteAllText(profilePath, profile.Text);
+        // The profile as run, masked, for the record. The workers load the original file with the same overrides
+        // (the masked text would lose credentials); a profile built from flags has no file and no credentials.
+        File.WriteAllText(Path.Combine(folder, "profile.yaml"), profile.Text);
+        bool fromFile = File.Exists(profile.SourceFile);
+        string profilePath = fromFile ? Path.GetFullPath(profile.SourceFile) : Path.Combine(folder, "profile.yaml");
+        IReadOnlyList<string> overrides = fromFile ? profile.Overrides : [];
 
         EmbeddedBroker? embedded = null;
         string? broker = settings.Broker;
@@ -55,7 +59,7 @@ internal static partial class WorkerRun
         {
             for (int i = 0; i < workers; i++)
             {
-                running.Add(Start(i, workers, profilePath, shards, broker, startAt, settings));
+                running.Add(Start(i, workers, profilePath, overrides, shards, broker, startAt, settings));
             }
 
             // Ctrl+C reaches the workers from the terminal too; when only this process is cancelled, pass it on, so
@@ -103,7 +107,8 @@ internal static partial class WorkerRun
         return RunExecution.Finish(merged, folder);
     }
 
-    private static (Process, Task) Start(int index, int workers, string profilePath, string shards, string? broker, DateTimeOffset startAt, RunSettings settings)
+    private static (Process, Task) Start(int index, int workers, string profilePath, IReadOnlyList<string> overrides, string shards, string? broker,
+        DateTimeOffset startAt, RunSettings settings)
     {
         // Under `dotnet loadgen.dll` the process is dotnet itself; the assembly path comes first then.
         string self = Environment.ProcessPath!;
@@ -118,6 +123,11 @@ internal static partial class WorkerRun
             "run", profilePath, "--shard", $"{index}/{workers}", "--start-at", startAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             "--out", shards, "--name", $"shard-{index}",
         };
+        foreach (string o in overrides)
+        {
+            args.AddRange(["--set", o]);
+        }
+
         if (broker is not null)
         {
             args.AddRange(["--broker", broker]);

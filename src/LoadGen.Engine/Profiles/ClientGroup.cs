@@ -47,6 +47,9 @@ public sealed record ClientGroup
     /// <summary>The QoS of each message, drawn by weight.</summary>
     public QosMix Qos { get; init; } = QosMix.Only(MqttQualityOfService.AtMostOnce);
 
+    /// <summary>The CONNECT user name and password, if the broker needs them.</summary>
+    public Credentials? Credentials { get; init; }
+
     /// <summary>Under a shard: the group's first session index this process runs (client ids and topics count from it).</summary>
     public int FirstSession { get; init; }
 

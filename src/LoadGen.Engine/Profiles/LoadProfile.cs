@@ -28,6 +28,9 @@ public sealed record LoadProfile
     /// <summary>The client groups.</summary>
     public required IReadOnlyList<ClientGroup> Groups { get; init; }
 
+    /// <summary>The <c>--set</c> overrides applied to <see cref="SourceFile"/>, in order.</summary>
+    public IReadOnlyList<string> Overrides { get; init; } = [];
+
     /// <summary>The share of the profile this process runs (see <see cref="ProfileSharding"/>).</summary>
     public Shard Shard { get; init; } = Shard.Whole;
 
@@ -37,6 +40,6 @@ public sealed record LoadProfile
     /// <summary>The file the profile came from.</summary>
     public string SourceFile { get; init; } = "";
 
-    /// <summary>The profile's YAML as run, with any <c>--set</c> overrides listed after it.</summary>
+    /// <summary>The profile's YAML as run, with any <c>--set</c> overrides listed after it, credential values masked.</summary>
     public string Text { get; init; } = "";
 }

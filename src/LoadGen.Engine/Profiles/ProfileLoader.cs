@@ -17,6 +17,7 @@ public static class ProfileLoader
     [
         "name", "role", "sessions", "connect_rate", "protocol", "clean_start", "session_expiry", "keep_alive", "client_id",
         "topic", "qos", "payload", "rate", "stages", "subscriptions", "reconnect_delay", "inflight", "resend_interval",
+        "username", "password",
     ];
 
     private static readonly string[] Histograms = ["connect", "suback", "qos0", "qos1", "qos2", "qos2.pubrec", "qos2.pubcomp", "e2e", "lag"];
@@ -70,8 +71,18 @@ public static class ProfileLoader
         }
 
         // The text as run: the file, then the overrides, so a report shows exactly what was measured.
+        // Credentials are masked: the text goes into result.json and the report.
         string text = overrides is { Count: > 0 } ? yaml.TrimEnd() + "\n" + string.Concat(overrides.Select(o => $"# --set {o}\n")) : yaml;
-        return profile with { SourceFile = file, Text = text };
+        return profile with { SourceFile = file, Text = Credentials.Redact(text), Overrides = overrides?.ToList() ?? [] };
+    }
+
+    /// <summary>Parses one SLO threshold, such as <c>p99(qos1) &lt; 50ms</c>.</summary>
+    /// <exception cref="ProfileException">The text is not a threshold.</exception>
+    public static SloThreshold ParseSlo(string text)
+    {
+        var reader = new Reader("slo");
+        SloThreshold? slo = reader.Slo(new YamlScalarNode(text), "slo");
+        return slo ?? throw new ProfileException(reader.Errors);
     }
 
     private sealed class Reader(string file)
@@ -267,6 +278,12 @@ public static class ProfileLoader
             if (f.TryGetValue("inflight", out YamlNode? fl)) group = group with { Inflight = (int)Number(fl, $"{path}.inflight", 1, 0xEFFF, whole: true) };
             if (f.TryGetValue("reconnect_delay", out YamlNode? rd)) group = group with { ReconnectDelay = Duration(rd, $"{path}.reconnect_delay") };
             if (f.TryGetValue("subscriptions", out YamlNode? sb)) group = group with { Subscriptions = Subscriptions(sb, $"{path}.subscriptions") };
+            if (f.ContainsKey("username") || f.ContainsKey("password"))
+            {
+                string? user = f.TryGetValue("username", out YamlNode? un) ? Text(un, $"{path}.username") : null;
+                byte[]? password = f.TryGetValue("password", out YamlNode? pw) ? Password(pw, $"{path}.password") : null;
+                group = group with { Credentials = new Credentials(user, password) };
+            }
 
             if (role == GroupRole.Publisher && !f.ContainsKey("topic"))
             {
@@ -380,7 +397,55 @@ public static class ProfileLoader
             return result;
         }
 
-        private SloThreshold? Slo(YamlNode node, string path)
+        // A password in the profile ("secret"), from the environment ({ env: NAME }) or from a file ({ file: PATH },
+        // without its trailing newline). Errors name where it was looked for, never what was found.
+        private byte[]? Password(YamlNode node, string path)
+        {
+            if (node is YamlScalarNode { Value: { } literal })
+            {
+                return System.Text.Encoding.UTF8.GetBytes(literal);
+            }
+
+            if (node is not YamlMappingNode map)
+            {
+                Error(node, path, "expected a password, { env: VARIABLE } or { file: PATH }");
+                return null;
+            }
+
+            Dictionary<string, YamlNode> f = Fields(map, path, ["env", "file"]);
+            if (f.Count != 1)
+            {
+                Error(node, path, "expected exactly one of { env: VARIABLE } or { file: PATH }");
+                return null;
+            }
+
+            if (f.TryGetValue("env", out YamlNode? env) && Text(env, $"{path}.env") is { } variable)
+            {
+                if (Environment.GetEnvironmentVariable(variable) is { } value)
+                {
+                    return System.Text.Encoding.UTF8.GetBytes(value);
+                }
+
+                Error(env, $"{path}.env", $"the environment variable {variable} is not set; allowed: the name of a set variable");
+                return null;
+            }
+
+            if (f.TryGetValue("file", out YamlNode? fileNode) && Text(fileNode, $"{path}.file") is { } secretFile)
+            {
+                try
+                {
+                    return System.Text.Encoding.UTF8.GetBytes(File.ReadAllText(secretFile).TrimEnd('\r', '\n'));
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    Error(fileNode, $"{path}.file", $"cannot read {secretFile} ({ex.GetType().Name}); allowed: a readable file holding the password");
+                }
+            }
+
+            return null;
+        }
+
+        internal SloThreshold? Slo(YamlNode node, string path)
         {
             string? text = Text(node, path);
             if (text is null)

@@ -41,6 +41,12 @@ public static class ResultWriter
         File.WriteAllText(Path.Combine(folder, "timeseries.csv"), TimeSeriesCsv(result.Timeline));
     }
 
+    /// <summary>A line saying the run was a shard, or merged from shards; null for a plain run.</summary>
+    public static string? Sharding(RunResult r) =>
+        r.MergedFrom is { Count: > 0 } from
+            ? $"Merged exactly from {from.Count} shard runs ({string.Join(", ", from)}): histogram counts added, counters summed, time series aligned."
+            : r.Shard is { } shard ? $"Shard {shard} of the profile: its share of every group's sessions and rates." : null;
+
     /// <summary>Reads a <c>result.json</c> back.</summary>
     public static RunResult Read(string path) =>
         JsonSerializer.Deserialize<RunResult>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty result");
@@ -92,6 +98,10 @@ public static class ResultWriter
         sb.AppendLine();
         sb.AppendLine(c, $"Broker {r.Broker}, started {r.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC, {r.Seconds:F1} s measured, {r.SessionsPlanned} sessions.");
         sb.AppendLine(c, $"Throughput {r.Throughput:F0} msg/s acknowledged, error rate {r.ErrorRate * 100:F3} %.");
+        if (Sharding(r) is { } sharding)
+        {
+            sb.AppendLine(sharding);
+        }
         if (r.Memory is { } m)
         {
             sb.AppendLine(c, $"Memory per idle session: {m.ManagedBytesPerSession:F0} B managed, {m.ResidentBytesPerSession:F0} B private resident, {m.ProcessResidentBytesPerSession:F0} B whole resident set ({m.Sessions} sessions{(m.IncludesBroker ? ", embedded broker included" : "")}).");

@@ -26,21 +26,58 @@ public static class ProfileSharding
                 SessionsInProfile = group.SessionsInProfile ?? group.Sessions,
                 // A shard with no session of this group has nothing to pace; keep the rate positive for the checks.
                 ConnectRate = share > 0 ? group.ConnectRate * share : group.ConnectRate,
-                Stages = group.Stages.Select(stage => Scale(stage, shard, share)).ToList(),
+                Stages = ScaleStages(group.Stages, shard, start, end, group.Sessions, share),
             };
         }).ToList();
 
         return profile with { Groups = groups, Shard = shard };
     }
 
-    private static Stage Scale(Stage stage, Shard shard, double share) => stage switch
+    // An open-model stage sends floor(average rate x duration) messages. Scaling rates by the session share would
+    // floor each shard's count separately (six shards of 1,000/s for 30 s sent 29,998); instead each shard gets its
+    // exact part of the stage's message count, and the rate that sends exactly that many.
+    private static List<Stage> ScaleStages(IReadOnlyList<Stage> stages, Shard shard, int first, int end, int sessions, double share)
     {
-        InjectStage inject => inject with { Rate = inject.Rate * share },
-        RampingInjectStage ramp => ramp with { Rate = ramp.Rate * share },
-        KeepConstantStage keep => keep with { Copies = Count(shard, keep.Copies) },
-        RampingConstantStage ramp => ramp with { Copies = Count(shard, ramp.Copies) },
-        _ => stage,
-    };
+        var scaled = new List<Stage>(stages.Count);
+        double wholeRate = 0, shardRate = 0;
+        foreach (Stage stage in stages)
+        {
+            switch (stage)
+            {
+                case InjectStage or RampingInjectStage:
+                    double target = stage is InjectStage i ? i.Rate : ((RampingInjectStage)stage).Rate;
+                    double from = stage is InjectStage ? target : wholeRate;
+                    double seconds = stage.During.TotalSeconds;
+                    long total = (long)((from + target) / 2 * seconds);
+                    // In proportion to the sessions, cut at the same points: a shard without sessions gets no messages.
+                    long count = sessions == 0 ? 0 : total * end / sessions - total * first / sessions;
+                    double shardFrom = stage is InjectStage ? 0 : shardRate;
+                    // Average rate x seconds = the shard's count (a hair over, so the floor lands on it).
+                    double rate = stage is InjectStage
+                        ? (count + 1e-6) / seconds
+                        : 2 * (count + 1e-6) / seconds - shardFrom;
+                    if (rate < 0)
+                    {
+                        rate = target * share;
+                    }
+
+                    scaled.Add(stage is InjectStage inject ? inject with { Rate = rate } : ((RampingInjectStage)stage) with { Rate = rate });
+                    (wholeRate, shardRate) = (target, rate);
+                    break;
+                case KeepConstantStage keep:
+                    scaled.Add(keep with { Copies = Count(shard, keep.Copies) });
+                    break;
+                case RampingConstantStage ramp:
+                    scaled.Add(ramp with { Copies = Count(shard, ramp.Copies) });
+                    break;
+                default:
+                    scaled.Add(stage);
+                    break;
+            }
+        }
+
+        return scaled;
+    }
 
     private static int Count(Shard shard, int copies)
     {

@@ -276,15 +276,8 @@ public static class ShardMerge
     // The profile's SLOs, judged again on the merged numbers (a shard's p99 says nothing about the whole run's).
     private static List<SloOutcome> JudgeSlos(List<RunResult> results, Dictionary<string, LatencySummary> response, double throughput, double errorRate)
     {
-        IReadOnlyList<SloThreshold> thresholds;
-        try
-        {
-            thresholds = results[0].ProfileText is { } text ? ProfileLoader.Parse(text, "merged profile").Slos : [];
-        }
-        catch (ProfileException)
-        {
-            thresholds = [];
-        }
+        // The thresholds as the shards judged them (every shard runs the same profile).
+        IReadOnlyList<SloThreshold> thresholds = results[0].Slos.Select(o => ProfileLoader.ParseSlo(o.Threshold)).ToList();
 
         return thresholds.Select(slo =>
         {

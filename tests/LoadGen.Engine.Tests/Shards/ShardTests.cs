@@ -63,7 +63,9 @@ public class ShardTests : IDisposable
         Assert.Equal([2, 3, 2, 3], pubs.Select(g => g.Sessions));
         Assert.Equal([0, 2, 5, 7], pubs.Select(g => g.FirstSession));
         Assert.All(pubs, g => Assert.Equal(10, g.SessionsInProfile));
-        Assert.Equal(1000, pubs.Sum(g => ((InjectStage)g.Stages[0]).Rate), 6);
+        Assert.Equal(1000, pubs.Sum(g => ((InjectStage)g.Stages[0]).Rate), 3);
+        // Each shard sends exactly its part of the stage's 2,000 messages (a stage sends floor(rate x seconds)).
+        Assert.Equal([400L, 600, 400, 600], pubs.Select(g => (long)(((InjectStage)g.Stages[0]).Rate * 2)));
         Assert.Equal(100, pubs.Sum(g => g.ConnectRate), 6);
         Assert.Equal(7, pubs.Sum(g => ((KeepConstantStage)g.Stages[1]).Copies));
         Assert.Equal(2, parts.Sum(p => p.Groups.Single(g => g.Name == "subs").Sessions));
