@@ -25,6 +25,9 @@ internal sealed record RunSettings
     public int? Workers { get; init; }
 
     public IReadOnlyList<IPAddress> SourceAddresses { get; init; } = [];
+
+    /// <summary>Where to serve live Prometheus metrics; with workers, worker i serves on the next port plus i.</summary>
+    public IPEndPoint? Metrics { get; init; }
 }
 
 /// <summary>
@@ -40,12 +43,13 @@ internal sealed class CommonOptions
     private readonly Option<string?> _shard = new("--shard") { Description = "Run shard i of N of the profile (i/N): its share of every group's sessions, client ids and rates." };
     private readonly Option<string?> _startAt = new("--start-at") { Description = "Start at this RFC 3339 time (for example 2026-11-27T12:00:00Z), so shards on several machines begin together." };
     private readonly Option<int?> _workers = new("--workers") { Description = "Run the profile as N local shard processes and merge their results (automatic when the sessions exceed one process's open-file limit)." };
+    private readonly Option<string?> _metrics = new("--metrics") { Description = "Serve live Prometheus metrics at host:port during the run, for example 127.0.0.1:9464 (GET /metrics); with --workers, worker i serves on port + 1 + i." };
     private readonly Option<string[]> _sourceIp = new("--source-ip") { Description = "Source addresses to connect from, spread over the sessions: a list or ranges, for example 127.0.0.2-127.0.0.9 (emqtt-bench --ifaddr).", AllowMultipleArgumentsPerToken = true };
 
     public static CommonOptions AddTo(Command command)
     {
         var options = new CommonOptions();
-        foreach (Option option in new Option[] { options._broker, options._duration, options._out, options._name, options._shard, options._startAt, options._workers, options._sourceIp })
+        foreach (Option option in new Option[] { options._broker, options._duration, options._out, options._name, options._shard, options._startAt, options._workers, options._sourceIp, options._metrics })
         {
             command.Options.Add(option);
         }
@@ -131,8 +135,16 @@ internal sealed class CommonOptions
             }
         }
 
+        IPEndPoint? metrics = null;
+        if (parse.GetValue(_metrics) is { } metricsText && !IPEndPoint.TryParse(metricsText, out metrics) || metrics is { Port: 0 })
+        {
+            Console.Error.WriteLine($"--metrics: \"{parse.GetValue(_metrics)}\" is not an address and port such as 127.0.0.1:9464");
+            return false;
+        }
+
         settings = settings with
         {
+            Metrics = metrics,
             Broker = broker, Duration = duration, Name = parse.GetValue(_name), Shard = shard, StartAt = startAt, Workers = workers,
             SourceAddresses = sources,
         };

@@ -51,7 +51,13 @@ internal static class RunExecution
             Shard = settings.Shard,
             StartAt = settings.StartAt,
             SourceAddresses = settings.SourceAddresses,
+            Metrics = settings.Metrics,
         };
+        if (settings.Metrics is { } metrics)
+        {
+            Console.WriteLine($"loadgen: live metrics at http://{metrics}/metrics");
+        }
+
 
         RunResult result;
         try

@@ -138,6 +138,11 @@ internal static partial class WorkerRun
             args.AddRange(["--duration", $"{duration.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s"]);
         }
 
+        if (settings.Metrics is { } metrics)
+        {
+            args.AddRange(["--metrics", new System.Net.IPEndPoint(metrics.Address, metrics.Port + 1 + index).ToString()]);
+        }
+
         if (settings.SourceAddresses.Count > 0)
         {
             args.AddRange(["--source-ip", string.Join(',', settings.SourceAddresses)]);

@@ -121,6 +121,9 @@ public sealed partial class LoadRunner
             _log = new HistogramLogStream(File.Create(Path.Combine(folder, "latency.hlog")), _startedUtc);
         }
 
+        // Live metrics for the whole run, connects included; stopped once the result is built.
+        PrometheusEndpoint? metrics = _options.Metrics is { } at ? PrometheusEndpoint.Start(at, RenderMetrics) : null;
+
         TimeSpan duration = _options.Duration ?? _profile.Duration;
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         run.CancelAfter(duration);
@@ -195,6 +198,11 @@ public sealed partial class LoadRunner
         }
 
         _log?.Dispose();
+        if (metrics is not null)
+        {
+            await metrics.DisposeAsync().ConfigureAwait(false);
+        }
+
         return BuildResult(broker, audit, resends, brokerDropped, bytesSent, bytesReceived, embedded is not null, faults);
     }
 

@@ -18,6 +18,9 @@ public sealed record RunOptions
     /// <summary>When to start (<c>--start-at</c>): shards on several machines begin together and their time series line up.</summary>
     public DateTimeOffset? StartAt { get; init; }
 
+    /// <summary>Where to serve live Prometheus metrics during the run (<c>--metrics 127.0.0.1:9464</c>); null for none.</summary>
+    public System.Net.IPEndPoint? Metrics { get; init; }
+
     /// <summary>Overrides the profile's duration.</summary>
     public TimeSpan? Duration { get; init; }
 
