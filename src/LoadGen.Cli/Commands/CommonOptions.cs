@@ -26,6 +26,9 @@ internal sealed record RunSettings
 
     public IReadOnlyList<IPAddress> SourceAddresses { get; init; } = [];
 
+    /// <summary>TLS for mqtts:// and wss:// brokers.</summary>
+    public LoadGen.Client.TlsSettings? Tls { get; init; }
+
     /// <summary>Where to serve live Prometheus metrics; with workers, worker i serves on the next port plus i.</summary>
     public IPEndPoint? Metrics { get; init; }
 }
@@ -36,7 +39,11 @@ internal sealed record RunSettings
 /// </summary>
 internal sealed class CommonOptions
 {
-    private readonly Option<string?> _broker = new("--broker") { Description = "A broker URL (mqtt://host:port), or several separated by commas (session i uses broker i % count); the default is the embedded broker." };
+    private readonly Option<string?> _broker = new("--broker") { Description = "A broker URL: mqtt://host:port, mqtts://host:port (TLS), ws://host:port/path or wss://host:port/path (WebSocket); several separated by commas (session i uses broker i % count). The default is the embedded broker." };
+    private readonly Option<string?> _ca = new("--ca") { Description = "PEM file of the CA certificate(s) that sign the broker's certificate (default: the system's trust store)." };
+    private readonly Option<string?> _cert = new("--cert") { Description = "PEM file of a client certificate, for brokers that require one." };
+    private readonly Option<string?> _key = new("--key") { Description = "PEM file of the client certificate's private key." };
+    private readonly Option<bool> _insecure = new("--insecure") { Description = "Do not verify the broker's TLS certificate (warns: the connection is open to interception)." };
     private readonly Option<string?> _duration = new("--duration") { Description = "How long to run, for example 20s (overrides the profile)." };
     private readonly Option<string> _out = new("--out") { Description = "Where run folders go.", DefaultValueFactory = _ => "results" };
     private readonly Option<string?> _name = new("--name") { Description = "The run folder's name under --out (default: <profile>-<timestamp>)." };
@@ -49,7 +56,7 @@ internal sealed class CommonOptions
     public static CommonOptions AddTo(Command command)
     {
         var options = new CommonOptions();
-        foreach (Option option in new Option[] { options._broker, options._duration, options._out, options._name, options._shard, options._startAt, options._workers, options._sourceIp, options._metrics })
+        foreach (Option option in new Option[] { options._broker, options._duration, options._out, options._name, options._shard, options._startAt, options._workers, options._sourceIp, options._metrics, options._ca, options._cert, options._key, options._insecure })
         {
             command.Options.Add(option);
         }
@@ -66,9 +73,9 @@ internal sealed class CommonOptions
         {
             foreach (string url in broker.Split(',', StringSplitOptions.TrimEntries))
             {
-                if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme != "mqtt" || uri.Port <= 0)
+                if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("mqtt" or "mqtts" or "ws" or "wss") || uri.Port <= 0)
                 {
-                    Console.Error.WriteLine($"--broker: \"{url}\" is not a URL such as mqtt://127.0.0.1:1883");
+                    Console.Error.WriteLine($"--broker: \"{url}\" is not a broker URL such as mqtt://127.0.0.1:1883; allowed: mqtt://host:port, mqtts://host:port, ws://host:port/path, wss://host:port/path");
                     return false;
                 }
             }
@@ -142,8 +149,46 @@ internal sealed class CommonOptions
             return false;
         }
 
+        LoadGen.Client.TlsSettings? tls = null;
+        string? ca = parse.GetValue(_ca), cert = parse.GetValue(_cert), key = parse.GetValue(_key);
+        bool insecure = parse.GetValue(_insecure);
+        foreach ((string option, string? file) in new[] { ("--ca", ca), ("--cert", cert), ("--key", key) })
+        {
+            if (file is not null && !File.Exists(file))
+            {
+                Console.Error.WriteLine($"{option}: {file} does not exist; allowed: a PEM file");
+                return false;
+            }
+        }
+
+        if (key is not null && cert is null)
+        {
+            Console.Error.WriteLine("--key: needs --cert (the certificate the key belongs to)");
+            return false;
+        }
+
+        if (ca is not null || cert is not null || insecure)
+        {
+            tls = new LoadGen.Client.TlsSettings { CaFile = ca, CertificateFile = cert, KeyFile = key, Insecure = insecure };
+            try
+            {
+                _ = tls.Load();
+            }
+            catch (System.Security.Cryptography.CryptographicException ex)
+            {
+                Console.Error.WriteLine($"--ca/--cert/--key: cannot load: {ex.Message}; allowed: PEM certificates and a PEM private key");
+                return false;
+            }
+
+            if (insecure)
+            {
+                Console.Error.WriteLine("warning: --insecure: the broker's TLS certificate is not verified; anyone on the path can read and alter the traffic.");
+            }
+        }
+
         settings = settings with
         {
+            Tls = tls,
             Metrics = metrics,
             Broker = broker, Duration = duration, Name = parse.GetValue(_name), Shard = shard, StartAt = startAt, Workers = workers,
             SourceAddresses = sources,

@@ -52,6 +52,7 @@ internal static class RunExecution
             StartAt = settings.StartAt,
             SourceAddresses = settings.SourceAddresses,
             Metrics = settings.Metrics,
+            Tls = settings.Tls,
         };
         if (settings.Metrics is { } metrics)
         {

@@ -143,6 +143,22 @@ internal static partial class WorkerRun
             args.AddRange(["--metrics", new System.Net.IPEndPoint(metrics.Address, metrics.Port + 1 + index).ToString()]);
         }
 
+        if (settings.Tls is { } tls)
+        {
+            foreach ((string option, string? file) in new[] { ("--ca", tls.CaFile), ("--cert", tls.CertificateFile), ("--key", tls.KeyFile) })
+            {
+                if (file is not null)
+                {
+                    args.AddRange([option, Path.GetFullPath(file)]);
+                }
+            }
+
+            if (tls.Insecure)
+            {
+                args.Add("--insecure");
+            }
+        }
+
         if (settings.SourceAddresses.Count > 0)
         {
             args.AddRange(["--source-ip", string.Join(',', settings.SourceAddresses)]);

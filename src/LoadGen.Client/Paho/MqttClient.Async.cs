@@ -27,7 +27,7 @@ public sealed partial class MqttClient
             int read;
             try
             {
-                if (ReleaseBuffersWhenIdle && !WaitIsOver())
+                if (ReleaseBuffersWhenIdle && transport.SupportsNonBlocking && !WaitIsOver())
                 {
                     // Kestrel's zero-byte read: wait for data with no buffer, so a waiting connection holds no array.
                     // The wait can end with nothing to read (a spurious wake-up), so the read after it must not
@@ -60,7 +60,7 @@ public sealed partial class MqttClient
             {
                 return MqttErrorCode.Success;
             }
-            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ObjectDisposedException)
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ObjectDisposedException or IOException or System.Net.WebSockets.WebSocketException)
             {
                 return _transport is null ? MqttErrorCode.NoConnection : Fail(MqttErrorCode.ConnectionLost, $"receive failed: {ex.Message}");
             }
@@ -185,7 +185,7 @@ public sealed partial class MqttClient
         {
             // The caller stopped; whatever was not sent stays pending for the next flush or is dropped on close.
         }
-        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ObjectDisposedException or IOException or System.Net.WebSockets.WebSocketException)
         {
             Fail(MqttErrorCode.ConnectionLost, $"send failed: {ex.Message}");
         }

@@ -49,6 +49,9 @@ public sealed partial class MqttClient : IDisposable
     /// <summary>True after an accepted CONNACK and until the connection ends.</summary>
     public bool IsConnected => _session.State == MqttSessionState.Connected;
 
+    /// <summary>Why the last connection attempt failed before MQTT began (socket, TLS or WebSocket), or null.</summary>
+    public string? LastConnectError { get; private set; }
+
     /// <summary>Packets from the broker that broke the protocol, each of which closed the connection.</summary>
     public long ProtocolErrors { get; private set; }
 
@@ -100,7 +103,21 @@ public sealed partial class MqttClient : IDisposable
         }
         catch (SocketException ex)
         {
+            LastConnectError = ex.SocketErrorCode.ToString();
             Log(MqttLogLevel.Error, $"connect failed: {ex.SocketErrorCode}");
+            return MqttErrorCode.Errno;
+        }
+        catch (System.Security.Authentication.AuthenticationException ex)
+        {
+            // TLS refused: the broker's certificate is not trusted, or ours was not accepted.
+            LastConnectError = $"TLS: {ex.Message}";
+            Log(MqttLogLevel.Error, $"connect failed: {LastConnectError}");
+            return MqttErrorCode.Tls;
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.WebSockets.WebSocketException or InvalidDataException)
+        {
+            LastConnectError = ex.Message;
+            Log(MqttLogLevel.Error, $"connect failed: {ex.Message}");
             return MqttErrorCode.Errno;
         }
 
@@ -116,12 +133,20 @@ public sealed partial class MqttClient : IDisposable
             Log(MqttLogLevel.Debug, "Sending CONNECT");
         }
 
+        if (!transport.SupportsNonBlocking)
+        {
+            // TLS and WebSocket write only asynchronously; the flush sends CONNECT while the caller goes on.
+            _ = FlushAsync();
+            return MqttErrorCode.Success;
+        }
+
         return LoopWrite();
     }
 
     /// <summary>Sends DISCONNECT and closes the socket (paho's disconnect); on_disconnect gets 0.</summary>
     public MqttErrorCode Disconnect()
     {
+        IMqttTransport asyncOnly;
         lock (_sync)
         {
             if (_transport is null)
@@ -131,8 +156,31 @@ public sealed partial class MqttClient : IDisposable
 
             _disconnectRequested = true;
             _session.Disconnect(_output, Stopwatch.GetTimestamp());
-            LoopWrite();
-            Close(MqttErrorCode.Success);
+            if (_transport.SupportsNonBlocking)
+            {
+                LoopWrite();
+                Close(MqttErrorCode.Success);
+                return MqttErrorCode.Success;
+            }
+
+            asyncOnly = _transport;
+        }
+
+        // TLS and WebSocket write only asynchronously: send the DISCONNECT (bounded; it is a courtesy), then close.
+        try
+        {
+            _ = FlushAsync().AsTask().Wait(TimeSpan.FromSeconds(1));
+        }
+        catch (AggregateException)
+        {
+        }
+
+        lock (_sync)
+        {
+            if (_transport == asyncOnly)
+            {
+                Close(MqttErrorCode.Success);
+            }
         }
 
         return MqttErrorCode.Success;

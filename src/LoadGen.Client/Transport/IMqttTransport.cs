@@ -9,8 +9,14 @@ namespace LoadGen.Client;
 /// </summary>
 public interface IMqttTransport : IDisposable
 {
-    /// <summary>The socket an external event loop registers for readiness.</summary>
+    /// <summary>The socket an external event loop registers for readiness (under TLS or WebSocket, the TCP socket beneath).</summary>
     Socket Socket { get; }
+
+    /// <summary>
+    /// True when <see cref="Receive"/> and <see cref="Send"/> work without blocking (plain TCP). TLS and WebSocket
+    /// transports only offer the awaitable calls, so they serve the shared asynchronous model, not paho's loops.
+    /// </summary>
+    bool SupportsNonBlocking => true;
 
     /// <summary>Reads what is available without blocking. Returns 0 when nothing is, -1 when the peer closed.</summary>
     int Receive(Span<byte> destination);

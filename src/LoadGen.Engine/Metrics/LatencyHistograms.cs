@@ -30,6 +30,7 @@ public sealed class LatencyHistograms
         LatencyMetric.QoS2PubComp => "qos2.pubcomp",
         LatencyMetric.QoS2Flow => "qos2",
         LatencyMetric.EndToEnd => "e2e",
+        LatencyMetric.TlsHandshake => "tls",
         _ => "lag",
     };
 

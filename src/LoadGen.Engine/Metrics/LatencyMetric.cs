@@ -21,4 +21,7 @@ public enum LatencyMetric
     EndToEnd,
     /// <summary>Generator lag: how late, against the schedule, the generator itself sent an open-model message.</summary>
     GeneratorLag,
+
+    /// <summary>TLS handshake (<c>mqtts://</c>, <c>wss://</c>): from the TCP connection being up to the handshake's end.</summary>
+    TlsHandshake,
 }

@@ -20,7 +20,7 @@ public static class ProfileLoader
         "username", "password",
     ];
 
-    private static readonly string[] Histograms = ["connect", "suback", "qos0", "qos1", "qos2", "qos2.pubrec", "qos2.pubcomp", "e2e", "lag"];
+    private static readonly string[] Histograms = ["connect", "suback", "tls", "qos0", "qos1", "qos2", "qos2.pubrec", "qos2.pubcomp", "e2e", "lag"];
 
     /// <summary>
     /// Loads and checks a profile file, after applying <paramref name="overrides"/> (<c>key=value</c>, see

@@ -14,7 +14,7 @@ public sealed partial class LoadRunner
         {
             string name = LatencyHistograms.NameOf(metric);
             // Connects and subscriptions happen before the stages, so they are judged over the whole run.
-            LatencyHistograms source = metric is LatencyMetric.Connect or LatencyMetric.SubAck ? _all : _measured;
+            LatencyHistograms source = metric is LatencyMetric.Connect or LatencyMetric.SubAck or LatencyMetric.TlsHandshake ? _all : _measured;
             if (source.Service(metric).TotalCount > 0)
             {
                 service[name] = RunHistograms.Summarize(source.Service(metric));
@@ -133,7 +133,7 @@ public sealed partial class LoadRunner
         var result = new Dictionary<string, LatencyDistribution>();
         foreach (LatencyMetric metric in Metrics)
         {
-            LatencyHistograms source = metric is LatencyMetric.Connect or LatencyMetric.SubAck ? _all : _measured;
+            LatencyHistograms source = metric is LatencyMetric.Connect or LatencyMetric.SubAck or LatencyMetric.TlsHandshake ? _all : _measured;
             if (source.Service(metric).TotalCount == 0)
             {
                 continue;

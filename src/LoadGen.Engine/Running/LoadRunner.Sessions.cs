@@ -245,20 +245,39 @@ public sealed partial class LoadRunner
 
     private Func<IMqttTransport>[] CreateConnectors()
     {
-        System.Net.IPEndPoint[] brokers = _brokers.Length > 1
-            ? _brokers.Select(b => TcpTransport.Resolve(b.Host, b.Port)).ToArray()
-            : [TcpTransport.Resolve(_host, _port)];
+        Uri[] brokers = _brokers.Length > 1 ? _brokers : [new Uri($"{(_brokers.Length == 1 ? _brokers[0].Scheme : "mqtt")}://{_host}:{_port}{(_brokers.Length == 1 ? _brokers[0].PathAndQuery : "")}")];
         System.Net.IPAddress?[] sources = _options.SourceAddresses.Count == 0 ? new System.Net.IPAddress?[1] : _options.SourceAddresses.ToArray();
         TimeSpan timeout = TimeSpan.FromSeconds(10);
+        TlsClientContext? tls = brokers.Any(b => b.Scheme is "mqtts" or "ssl" or "wss") ? (_options.Tls ?? new TlsSettings()).Load() : null;
 
         // Connector k pairs broker k % brokers with source k / brokers, so sessions spread evenly over every pair
         // (each pair has its own 28k ephemeral ports).
         var connectors = new Func<IMqttTransport>[brokers.Length * sources.Length];
         for (int k = 0; k < connectors.Length; k++)
         {
-            System.Net.IPEndPoint broker = brokers[k % brokers.Length];
+            Uri url = brokers[k % brokers.Length];
+            System.Net.IPEndPoint remote = TcpTransport.Resolve(url.Host, url.Port);
             System.Net.IPAddress? source = sources[k / brokers.Length];
-            connectors[k] = () => TcpTransport.Connect(broker, timeout, source);
+            connectors[k] = url.Scheme switch
+            {
+                "mqtts" or "ssl" => () =>
+                {
+                    TlsTransport t = TlsTransport.Connect(remote, url.Host, timeout, tls!, source);
+                    _live.Record(LatencyMetric.TlsHandshake, 0, t.HandshakeStarted, t.HandshakeEnded);
+                    return t;
+                },
+                "ws" or "wss" => () =>
+                {
+                    WebSocketTransport t = WebSocketTransport.Connect(remote, url, timeout, tls, source);
+                    if (t.HandshakeEnded > 0)
+                    {
+                        _live.Record(LatencyMetric.TlsHandshake, 0, t.HandshakeStarted, t.HandshakeEnded);
+                    }
+
+                    return t;
+                },
+                _ => () => TcpTransport.Connect(remote, timeout, source),
+            };
         }
 
         return connectors;
@@ -285,7 +304,7 @@ public sealed partial class LoadRunner
                 MqttErrorCode rc = session.Client.Connect(_connectors[session.Index % _connectors.Length]);
                 if (rc != MqttErrorCode.Success)
                 {
-                    _counters.AddError($"connect: {rc}", connectFailure: true);
+                    _counters.AddError(session.Client.LastConnectError is { } why ? $"connect: {rc} ({why})" : $"connect: {rc}", connectFailure: true);
                     continue;
                 }
 

@@ -1,3 +1,5 @@
+using LoadGen.Client;
+
 namespace LoadGen.Engine;
 
 /// <summary>Command-line choices that override or complete a profile.</summary>
@@ -20,6 +22,9 @@ public sealed record RunOptions
 
     /// <summary>Where to serve live Prometheus metrics during the run (<c>--metrics 127.0.0.1:9464</c>); null for none.</summary>
     public System.Net.IPEndPoint? Metrics { get; init; }
+
+    /// <summary>TLS settings for <c>mqtts://</c> and <c>wss://</c> brokers; null verifies against the system's trust store.</summary>
+    public TlsSettings? Tls { get; init; }
 
     /// <summary>Overrides the profile's duration.</summary>
     public TimeSpan? Duration { get; init; }

@@ -32,7 +32,10 @@ internal sealed class MosquittoBroker : IBroker
             "(./test.sh does this when it runs as root).");
 
     /// <summary>Starts mosquitto. <paramref name="users"/> turns on a password file; <paramref name="acl"/> adds an ACL file.</summary>
-    public static async Task<MosquittoBroker> StartAsync(IReadOnlyDictionary<string, string>? users = null, string? acl = null)
+    /// <param name="users">User names and passwords for a password file, or null for anonymous access.</param>
+    /// <param name="acl">ACL file text, or null.</param>
+    /// <param name="extra">More configuration lines (listeners for TLS or WebSocket); their listener ports are waited for too.</param>
+    public static async Task<MosquittoBroker> StartAsync(IReadOnlyDictionary<string, string>? users = null, string? acl = null, IReadOnlyList<string>? extra = null)
     {
         string binary = Binary;
         string directory = Directory.CreateTempSubdirectory("loadgen-mosquitto-").FullName;
@@ -72,6 +75,8 @@ internal sealed class MosquittoBroker : IBroker
             config.Add($"acl_file {aclFile}");
         }
 
+        config.AddRange(extra ?? []);
+        List<int> ports = [port, .. (extra ?? []).Where(l => l.StartsWith("listener ", StringComparison.Ordinal)).Select(l => int.Parse(l.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture))];
         string configFile = Path.Combine(directory, "mosquitto.conf");
         await File.WriteAllLinesAsync(configFile, config);
         var process = Process.Start(new ProcessStartInfo(binary, $"-c {configFile}") { UseShellExecute = false })!;
@@ -89,8 +94,12 @@ internal sealed class MosquittoBroker : IBroker
 
             try
             {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", port);
+                foreach (int listening in ports)
+                {
+                    using var probe = new TcpClient();
+                    await probe.ConnectAsync("127.0.0.1", listening);
+                }
+
                 return new MosquittoBroker(process, directory, port);
             }
             catch (SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(10))
