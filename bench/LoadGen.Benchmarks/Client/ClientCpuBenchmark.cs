@@ -16,6 +16,14 @@ internal static class ClientCpuBenchmark
 {
     private sealed record Result(int QoS, int Window, long Messages, double Seconds, double CpuSeconds, double KernelSeconds)
     {
+        /// <summary>Handshake time (publish to PUBACK or PUBCOMP handled), median and 99th percentile, in microseconds.</summary>
+        public double P50 { get; init; }
+
+        public double P99 { get; init; }
+
+        /// <summary>The select loop's tick in microseconds (0: it waits in select for the next readable socket).</summary>
+        public int TickMicroseconds { get; init; }
+
         public double KernelMicrosecondsPerMessage => KernelSeconds * 1e6 / Messages;
 
         public double MessagesPerSecond => Messages / Seconds;
@@ -37,11 +45,11 @@ internal static class ClientCpuBenchmark
             foreach (int window in new[] { 1, 16 })
             {
                 Result result = args.Contains("--select")
-                    ? MeasureSelectLoop(broker.Port, sessions, qos, window, duration)
+                    ? MeasureSelectLoop(broker.Port, sessions, qos, window, duration, TimeSpan.FromMicroseconds(ArgValue(args, "--tick-us", 0)))
                     : await MeasureAsync(broker.Port, sessions, qos, window, duration);
                 results.Add(result);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"QoS {qos} window {window,2}: {result.MessagesPerSecond,9:F0} msg/s, {result.CpuMicrosecondsPerMessage,6:F2} µs CPU per message ({result.KernelMicrosecondsPerMessage:F2} µs of it in the kernel)"));
+                    $"QoS {qos} window {window,2}: {result.MessagesPerSecond,9:F0} msg/s, {result.CpuMicrosecondsPerMessage,6:F2} µs CPU per message ({result.KernelMicrosecondsPerMessage:F2} µs of it in the kernel), handshake p50 {result.P50:F0} µs, p99 {result.P99:F0} µs"));
             }
         }
 
@@ -65,6 +73,7 @@ internal static class ClientCpuBenchmark
         byte[] topic = "bench/cpu"u8.ToArray();
         byte[] payload = new byte[100];
         long completed = 0;
+        var latency = new HdrHistogram.LongConcurrentHistogram(1, 60_000_000, 3);
         using var stop = new CancellationTokenSource();
         var clients = new List<MqttClient>();
         var runs = new List<Task<MqttErrorCode>>();
@@ -82,6 +91,7 @@ internal static class ClientCpuBenchmark
                     c.Publish(topic, payload, qos);
                 }
             };
+            client.OnPublishCompleted = (_, c) => Record(latency, c);
             client.OnLog = (_, _, level, text) => { if (level >= MqttLogLevel.Warning) Console.WriteLine($"  {level}: {text}"); };
             MqttErrorCode rc = client.Connect("127.0.0.1", port);
             if (rc != MqttErrorCode.Success)
@@ -114,6 +124,7 @@ internal static class ClientCpuBenchmark
         TimeSpan cpuStart = process.TotalProcessorTime;
         TimeSpan kernelStart = process.PrivilegedProcessorTime;
         long start = Interlocked.Read(ref completed);
+        latency.Reset();
         var clock = Stopwatch.StartNew();
         await Task.Delay(duration);
         process.Refresh();
@@ -130,16 +141,37 @@ internal static class ClientCpuBenchmark
             client.Dispose();
         }
 
-        return new Result(qos, window, end - start, seconds, (cpuEnd - cpuStart).TotalSeconds, (kernelEnd - kernelStart).TotalSeconds);
+        return new Result(qos, window, end - start, seconds, (cpuEnd - cpuStart).TotalSeconds, (kernelEnd - kernelStart).TotalSeconds)
+        {
+            P50 = latency.GetValueAtPercentile(50), P99 = latency.GetValueAtPercentile(99),
+        };
     }
 
+    private static void TickSleep(TimeSpan tick)
+    {
+        long ns = (long)(tick.TotalMicroseconds * 1000);
+        var request = new TimeSpec { Seconds = ns / 1_000_000_000, Nanoseconds = ns % 1_000_000_000 };
+        _ = NanoSleep(ref request, IntPtr.Zero);
+    }
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "nanosleep")]
+    private static extern int NanoSleep(ref TimeSpec request, IntPtr remaining);
+
     // One thread drives every session through select(): paho's external-event-loop shape, no thread pool involved.
-    private static Result MeasureSelectLoop(int port, int sessions, int qos, int window, TimeSpan duration)
+    private static Result MeasureSelectLoop(int port, int sessions, int qos, int window, TimeSpan duration, TimeSpan tick)
     {
         byte[] topic = "bench/cpu"u8.ToArray();
         byte[] payload = new byte[100];
         long completed = 0;
         bool stopping = false;
+        var latency = new HdrHistogram.LongHistogram(1, 60_000_000, 3);
         var clients = new List<MqttClient>();
         for (int i = 0; i < sessions; i++)
         {
@@ -152,6 +184,7 @@ internal static class ClientCpuBenchmark
                     c.Publish(topic, payload, qos);
                 }
             };
+            client.OnPublishCompleted = (_, c) => Record(latency, c);
             client.Connect("127.0.0.1", port);
             clients.Add(client);
         }
@@ -168,7 +201,12 @@ internal static class ClientCpuBenchmark
                 readable.Add(c.Socket!);
             }
 
-            System.Net.Sockets.Socket.Select(readable, null, null, 1000);
+            if (tick > TimeSpan.Zero)
+            {
+                TickSleep(tick);
+            }
+
+            System.Net.Sockets.Socket.Select(readable, null, null, tick > TimeSpan.Zero ? 0 : 1000);
             foreach (MqttClient c in clients)
             {
                 if (readable.Contains(c.Socket!))
@@ -208,6 +246,7 @@ internal static class ClientCpuBenchmark
         TimeSpan cpuStart = process.TotalProcessorTime;
         TimeSpan kernelStart = process.PrivilegedProcessorTime;
         long start = completed;
+        latency.Reset();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < duration)
         {
@@ -227,25 +266,38 @@ internal static class ClientCpuBenchmark
             client.Dispose();
         }
 
-        return new Result(qos, window, end - start, seconds, (cpuEnd - cpuStart).TotalSeconds, (kernelEnd - kernelStart).TotalSeconds);
+        return new Result(qos, window, end - start, seconds, (cpuEnd - cpuStart).TotalSeconds, (kernelEnd - kernelStart).TotalSeconds)
+        {
+            P50 = latency.GetValueAtPercentile(50), P99 = latency.GetValueAtPercentile(99), TickMicroseconds = (int)tick.TotalMicroseconds,
+        };
+    }
+
+    // From the publish call to the acknowledgement handled: what a caller waits, the client's batching included.
+    private static void Record(HdrHistogram.HistogramBase histogram, PublishCompletion c)
+    {
+        if (c.Succeeded)
+        {
+            histogram.RecordValue(Math.Max(1, (c.CompletedTicks - c.FirstSentTicks) * 1_000_000 / Stopwatch.Frequency));
+        }
     }
 
     private static string Markdown(List<Result> results, int sessions, TimeSpan duration)
     {
         var sb = new StringBuilder();
+        int tick = results.Count > 0 ? results[0].TickMicroseconds : 0;
         string mode = Environment.GetCommandLineArgs().Contains("--select")
-            ? "one thread on select()"
+            ? tick > 0 ? $"one thread polling every session once per {tick} µs tick (sleep, then select with no wait)" : "one thread on select()"
             : Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1"
                 ? "shared async loop model, inline socket completions"
                 : "shared async loop model";
         sb.AppendLine(CultureInfo.InvariantCulture,
             $"Client CPU per message against mosquitto on loopback: {sessions} sessions, 100 B payload, {duration.TotalSeconds} s per case, {mode}.");
         sb.AppendLine();
-        sb.AppendLine("| QoS | in flight per session | msg/s | client CPU µs per message | of which kernel µs |");
-        sb.AppendLine("|---|---|---|---|---|");
+        sb.AppendLine("| QoS | in flight per session | msg/s | client CPU µs per message | of which kernel µs | handshake p50 µs | p99 µs |");
+        sb.AppendLine("|---|---|---|---|---|---|---|");
         foreach (Result r in results)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.QoS} | {r.Window} | {r.MessagesPerSecond:F0} | {r.CpuMicrosecondsPerMessage:F2} | {r.KernelMicrosecondsPerMessage:F2} |");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.QoS} | {r.Window} | {r.MessagesPerSecond:F0} | {r.CpuMicrosecondsPerMessage:F2} | {r.KernelMicrosecondsPerMessage:F2} | {r.P50:F0} | {r.P99:F0} |");
         }
 
         return sb.ToString();
