@@ -11,6 +11,12 @@ public enum LoopModel
     CallerLoop,
     /// <summary>An external event loop: one thread waits on every socket with select, driven by the socket callbacks.</summary>
     EventLoop,
+
+    /// <summary>
+    /// The same external event loop on a 1 ms tick: sleep, then poll every socket without waiting. Acknowledgements
+    /// pile up for a tick, so each system call moves many messages (with several in flight per client).
+    /// </summary>
+    TickedEventLoop,
     /// <summary>LoadGen's model: clients await their sockets and share the thread pool, no thread of their own.</summary>
     SharedAsync,
 }

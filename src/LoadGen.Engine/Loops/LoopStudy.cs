@@ -187,7 +187,8 @@ public static class LoopStudy
             Action<Action?>? driver = model switch
             {
                 LoopModel.CallerLoop => kickoff => CallerLoop(clients, stop.Token, kickoff),
-                LoopModel.EventLoop => kickoff => EventLoop(clients, stop.Token, kickoff),
+                LoopModel.EventLoop => kickoff => EventLoop(clients, stop.Token, kickoff, TimeSpan.Zero),
+                LoopModel.TickedEventLoop => kickoff => EventLoop(clients, stop.Token, kickoff, TimeSpan.FromMilliseconds(1)),
                 _ => null,
             };
 
@@ -340,8 +341,8 @@ public static class LoopStudy
     }
 
     // An external event loop over every socket: select for reads (and for writes the client could not finish), then
-    // loop_read / loop_write, and loop_misc every second for keep-alive.
-    private static void EventLoop(MqttClient[] clients, CancellationToken stop, Action? idle)
+    // loop_read / loop_write, and loop_misc every second for keep-alive. With a tick it sleeps first and then polls.
+    private static void EventLoop(MqttClient[] clients, CancellationToken stop, Action? idle, TimeSpan tick)
     {
         var bySocket = new Dictionary<Socket, MqttClient>();
         var blocked = new HashSet<Socket>();
@@ -370,9 +371,14 @@ public static class LoopStudy
             readable.AddRange(bySocket.Keys);
             writable.Clear();
             writable.AddRange(blocked);
+            if (tick > TimeSpan.Zero)
+            {
+                Thread.Sleep(tick);
+            }
+
             try
             {
-                Socket.Select(readable, writable.Count > 0 ? writable : null, null, 10_000);
+                Socket.Select(readable, writable.Count > 0 ? writable : null, null, tick > TimeSpan.Zero ? 0 : 10_000);
             }
             catch (ObjectDisposedException)
             {
