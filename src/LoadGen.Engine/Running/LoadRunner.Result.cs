@@ -69,16 +69,7 @@ public sealed partial class LoadRunner
 
         double throughput = acknowledged / seconds;
         double errorRate = _counters.Sent == 0 ? (_counters.Errors > 0 ? 1 : 0) : (double)_counters.Errors / _counters.Sent;
-        var slos = _profile.Slos.Select(slo =>
-        {
-            double measured = slo.Metric switch
-            {
-                "throughput" => throughput,
-                "error_rate" => errorRate,
-                _ => RunHistograms.Percentile(response, slo),
-            };
-            return new SloOutcome(slo.Text, measured, !double.IsNaN(measured) && slo.Holds(measured));
-        }).ToList();
+        List<SloOutcome> slos = RunHistograms.Judge(_profile.Slos, response, throughput, errorRate);
 
         return new RunResult
         {

@@ -277,18 +277,7 @@ public static class ShardMerge
     private static List<SloOutcome> JudgeSlos(List<RunResult> results, Dictionary<string, LatencySummary> response, double throughput, double errorRate)
     {
         // The thresholds as the shards judged them (every shard runs the same profile).
-        IReadOnlyList<SloThreshold> thresholds = results[0].Slos.Select(o => ProfileLoader.ParseSlo(o.Threshold)).ToList();
-
-        return thresholds.Select(slo =>
-        {
-            double measured = slo.Metric switch
-            {
-                "throughput" => throughput,
-                "error_rate" => errorRate,
-                _ => RunHistograms.Percentile(response, slo),
-            };
-            return new SloOutcome(slo.Text, measured, !double.IsNaN(measured) && slo.Holds(measured));
-        }).ToList();
+        return RunHistograms.Judge(results[0].Slos.Select(o => ProfileLoader.ParseSlo(o.Threshold)), response, throughput, errorRate);
     }
 
     private sealed class Bucket
