@@ -65,6 +65,13 @@ internal static class RunExecution
         {
             result = await LoadRunner.RunAsync(profile, options, cancellationToken);
         }
+        catch (ArgumentException ex)
+        {
+            // Refused before the first session: a broker name that does not resolve, a metrics port in use.
+            progress.Dispose();
+            Console.Error.WriteLine($"loadgen: {ex.Message}");
+            return 2;
+        }
         finally
         {
             progress.Dispose();
@@ -72,7 +79,12 @@ internal static class RunExecution
 
         // Written even when the run was cut short: Ctrl+C and a dead broker leave a result marked partial.
         ResultWriter.Write(result, folder);
-        return Finish(result, folder);
+        int exit = Finish(result, folder);
+
+        // A shard's SLOs hold or fail on its share only (a throughput floor always fails there); the merge judges the
+        // whole run. So a shard's exit code says only whether it ran its full length, and a Kubernetes Job of shards
+        // completes and lets its merge step run.
+        return settings.Shard.IsWhole ? exit : result.Partial ? 1 : 0;
     }
 
     /// <summary>Prints the summary, writes the report and returns the exit code.</summary>

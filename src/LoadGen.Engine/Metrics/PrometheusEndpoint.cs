@@ -25,13 +25,22 @@ public sealed class PrometheusEndpoint : IAsyncDisposable
     public Uri Url { get; }
 
     /// <summary>Starts serving on <paramref name="at"/>.</summary>
-    /// <exception cref="HttpListenerException">The address cannot be listened on (in use, not local).</exception>
+    /// <exception cref="ArgumentException">The address cannot be listened on (in use, not local).</exception>
     public static PrometheusEndpoint Start(IPEndPoint at, Func<string> render)
     {
         string host = at.Address.Equals(IPAddress.Any) ? "*" : at.Address.ToString();
         var listener = new HttpListener();
         listener.Prefixes.Add($"http://{host}:{at.Port}/");
-        listener.Start();
+        try
+        {
+            listener.Start();
+        }
+        catch (HttpListenerException ex)
+        {
+            listener.Close();
+            throw new ArgumentException($"--metrics {at}: cannot listen there ({ex.Message})", ex);
+        }
+
         return new PrometheusEndpoint(listener, render, new Uri($"http://{(host == "*" ? "127.0.0.1" : host)}:{at.Port}/metrics"));
     }
 
@@ -58,14 +67,26 @@ public sealed class PrometheusEndpoint : IAsyncDisposable
                     continue;
                 }
 
-                byte[] body = Encoding.UTF8.GetBytes(_render());
+                string text;
+                try
+                {
+                    text = _render();
+                }
+                catch (Exception ex)
+                {
+                    // A scrape must never take the run down: answer this one with an error and serve the next.
+                    response.StatusCode = 500;
+                    text = $"# metrics not available: {ex.GetType().Name}\n";
+                }
+
+                byte[] body = Encoding.UTF8.GetBytes(text);
                 response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
                 response.ContentLength64 = body.Length;
                 await response.OutputStream.WriteAsync(body).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpListenerException or IOException)
+            catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
             {
-                // The scraper went away mid-response; the next scrape starts afresh.
+                // The scraper went away mid-response, or the endpoint is closing; the next scrape starts afresh.
             }
         }
     }
@@ -75,6 +96,13 @@ public sealed class PrometheusEndpoint : IAsyncDisposable
     {
         _listener.Stop();
         _listener.Close();
-        await _serving.ConfigureAwait(false);
+        try
+        {
+            await _serving.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Whatever ended the serving loop, the run's results come first.
+        }
     }
 }

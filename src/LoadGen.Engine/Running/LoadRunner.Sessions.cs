@@ -63,6 +63,8 @@ public sealed partial class LoadRunner
 
     private void CreateSessions()
     {
+        var created = new List<Session>();
+
         // Session indices are global to the whole profile (under a shard too): a group's sessions follow the earlier
         // groups' full counts, so a session's index, client id, topic and random draws do not depend on the shard.
         int groupBase = 0;
@@ -100,12 +102,14 @@ public sealed partial class LoadRunner
                 }
 
                 Wire(session);
-                _sessions.Add(session);
+                created.Add(session);
                 _byIndex[index] = session;
             }
 
             groupBase += group.SessionsInProfile ?? group.Sessions;
         }
+
+        _sessions = created;
     }
 
     // The callbacks are shared by every session (one delegate each per run); the session travels as paho's userdata.
@@ -256,7 +260,17 @@ public sealed partial class LoadRunner
         for (int k = 0; k < connectors.Length; k++)
         {
             Uri url = brokers[k % brokers.Length];
-            System.Net.IPEndPoint remote = TcpTransport.Resolve(url.Host, url.Port);
+            System.Net.IPEndPoint remote;
+            try
+            {
+                remote = TcpTransport.Resolve(url.Host, url.Port);
+            }
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or InvalidOperationException)
+            {
+                // Before any session exists: a usage error, not a run that measured nothing.
+                throw new ArgumentException($"broker {url}: cannot resolve {url.Host} to an IPv4 address ({ex.Message})", ex);
+            }
+
             System.Net.IPAddress? source = sources[k / brokers.Length];
             connectors[k] = url.Scheme switch
             {

@@ -16,7 +16,9 @@ public sealed partial class LoadRunner
     private readonly LoadProfile _profile;
     private readonly RunOptions _options;
     private readonly RunCounters _counters = new();
-    private readonly List<Session> _sessions = new();
+    // Filled once by CreateSessions and published whole: the sampler's timer and a metrics scrape read it from other
+    // threads, so they see either no session or all of them, never a list being appended to.
+    private volatile List<Session> _sessions = new();
     private readonly Dictionary<int, Session> _byIndex = new();
     private string _host = "127.0.0.1";
     private int _port;
@@ -221,12 +223,15 @@ public sealed partial class LoadRunner
         for (int qos = 0; qos <= 2; qos++)
         {
             long sent = _counters.SentAt(qos);
-            if (sent == 0 || subscribers.Count == 0)
+            int level = qos;
+
+            // Under a shard the publishers may all run elsewhere: a subscriber that heard stamped messages at this
+            // QoS is audited for gaps and duplicates all the same.
+            if (subscribers.Count == 0 || (sent == 0 && subscribers.All(s => s.Audit!.Received(level) == 0)))
             {
                 continue;
             }
 
-            int level = qos;
             long lost = subscribers.Sum(s => s.Audit!.Lost(level, (publisher, q) => _byIndex.TryGetValue(publisher, out Session? p) ? p.Sequences[q] : -1));
             long duplicates = subscribers.Sum(s => s.Audit!.Duplicates(level));
             long received = subscribers.Sum(s => s.Audit!.Received(level));
