@@ -55,6 +55,8 @@ public static class ProfileLoader
             throw new ProfileException([new ProfileError(file, 1, 1, "(profile)", "expected a mapping with name, broker, duration and groups")]);
         }
 
+        // Found on the tree as read, before an override replaces a node: the text keeps the file's values too.
+        string kept = Credentials.Redact(yaml, root, overrides ?? []);
         if (overrides is { Count: > 0 })
         {
             List<ProfileError> overrideErrors = ProfileOverrides.Apply(root, overrides);
@@ -71,9 +73,8 @@ public static class ProfileLoader
         }
 
         // The text as run: the file, then the overrides, so a report shows exactly what was measured.
-        // Credentials are masked: the text goes into result.json and the report.
-        string text = overrides is { Count: > 0 } ? yaml.TrimEnd() + "\n" + string.Concat(overrides.Select(o => $"# --set {o}\n")) : yaml;
-        return profile with { SourceFile = file, Text = Credentials.Redact(text), Overrides = overrides?.ToList() ?? [] };
+        // The text as run, the overrides listed after it, credentials masked: it goes into result.json and the report.
+        return profile with { SourceFile = file, Text = kept, Overrides = overrides?.ToList() ?? [] };
     }
 
     /// <summary>Parses one SLO threshold, such as <c>p99(qos1) &lt; 50ms</c>.</summary>
