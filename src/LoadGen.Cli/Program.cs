@@ -20,4 +20,7 @@ var root = new RootCommand("LoadGen: an MQTT load generator and benchmark suite.
     FaultCommands.Calibrate(),
     FaultCommands.Proxy(),
 };
-return await root.Parse(args).InvokeAsync();
+// Ctrl+C and SIGTERM cancel the run, which then writes what it gathered, charts and report included. The default of
+// two seconds before the process is ended anyway can cut that short, and a --workers parent must also wait for its
+// workers' results and merge them.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(2) });

@@ -37,8 +37,10 @@ public static class ReportBuilder
         }
 
         RunResult result = ResultWriter.Read(json);
+        // A merged run's distributions were computed from each shard's own measured phase; its merged log lines up
+        // seconds across shards, phases included, so it is for charts and tools, not for recomputing them.
         string log = Path.Combine(folder, "latency.hlog");
-        return File.Exists(log) ? result with { Percentiles = FromLog(result, log) } : result;
+        return File.Exists(log) && result.MergedFrom is null ? result with { Percentiles = FromLog(result, log) } : result;
     }
 
     // The distributions at full resolution from the logged intervals, summed as the run itself sums them.

@@ -26,6 +26,9 @@ internal sealed record RunSettings
 
     public IReadOnlyList<IPAddress> SourceAddresses { get; init; } = [];
 
+    /// <summary>The <c>--source-ip</c> values as given (ranges unexpanded), to hand on to worker processes.</summary>
+    public IReadOnlyList<string> SourceSpecs { get; init; } = [];
+
     /// <summary>TLS for mqtts:// and wss:// brokers.</summary>
     public LoadGen.Client.TlsSettings? Tls { get; init; }
 
@@ -133,7 +136,8 @@ internal sealed class CommonOptions
         }
 
         var sources = new List<IPAddress>();
-        foreach (string item in (parse.GetValue(_sourceIp) ?? []).SelectMany(s => s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        string[] specs = (parse.GetValue(_sourceIp) ?? []).SelectMany(s => s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToArray();
+        foreach (string item in specs)
         {
             if (!TryAddresses(item, sources))
             {
@@ -192,6 +196,7 @@ internal sealed class CommonOptions
             Metrics = metrics,
             Broker = broker, Duration = duration, Name = parse.GetValue(_name), Shard = shard, StartAt = startAt, Workers = workers,
             SourceAddresses = sources,
+            SourceSpecs = specs,
         };
         return true;
     }
@@ -222,7 +227,8 @@ internal sealed class CommonOptions
             return false;
         }
 
-        for (uint a = from; a <= to; a++)
+        // A long counter: a range ending at 255.255.255.255 would never end with a uint one.
+        for (long a = from; a <= to; a++)
         {
             into.Add(new IPAddress(new[] { (byte)(a >> 24), (byte)(a >> 16), (byte)(a >> 8), (byte)a }));
         }

@@ -31,6 +31,12 @@ internal static partial class WorkerRun
             return 2;
         }
 
+        if (settings.Metrics is { } metrics && metrics.Port + workers > 65_535)
+        {
+            Console.Error.WriteLine($"--metrics: workers serve on ports {metrics.Port + 1} to {metrics.Port + workers}, past 65535; allowed: a lower port");
+            return 2;
+        }
+
         string folder = RunExecution.CreateFolder(settings, profile.Name);
         string shards = Path.Combine(folder, "shards");
         Directory.CreateDirectory(shards);
@@ -57,9 +63,23 @@ internal static partial class WorkerRun
         var running = new List<(Process Process, Task Output)>();
         try
         {
-            for (int i = 0; i < workers; i++)
+            try
             {
-                running.Add(Start(i, workers, profilePath, overrides, shards, broker, startAt, settings));
+                for (int i = 0; i < workers; i++)
+                {
+                    running.Add(Start(i, workers, profilePath, overrides, shards, broker, startAt, settings));
+                }
+            }
+            catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+            {
+                // One worker could not start: the others would run a partial load, so none does.
+                foreach ((Process process, _) in running)
+                {
+                    process.Kill();
+                }
+
+                Console.Error.WriteLine($"--workers: worker {running.Count} did not start: {ex.Message}");
+                return 2;
             }
 
             // Ctrl+C reaches the workers from the terminal too; when only this process is cancelled, pass it on, so
@@ -159,9 +179,10 @@ internal static partial class WorkerRun
             }
         }
 
-        if (settings.SourceAddresses.Count > 0)
+        if (settings.SourceSpecs.Count > 0)
         {
-            args.AddRange(["--source-ip", string.Join(',', settings.SourceAddresses)]);
+            // As given: a large range expanded would not fit in one argument.
+            args.AddRange(["--source-ip", string.Join(',', settings.SourceSpecs)]);
         }
 
         foreach (string arg in args)

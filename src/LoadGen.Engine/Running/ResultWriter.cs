@@ -45,7 +45,7 @@ public static class ResultWriter
     public static string? Sharding(RunResult r) =>
         r.MergedFrom is { Count: > 0 } from
             ? $"Merged exactly from {from.Count} shard runs ({string.Join(", ", from)}): histogram counts added, counters summed, time series aligned."
-            : r.Shard is { } shard ? $"Shard {shard} of the profile: its share of every group's sessions and rates." : null;
+            : r.Shard is { } shard ? $"Shard {shard} of the profile: its share of every group's sessions and rates. The SLO verdicts here are on this share alone; `loadgen merge` judges the whole run." : null;
 
     /// <summary>Reads a <c>result.json</c> back.</summary>
     public static RunResult Read(string path) =>

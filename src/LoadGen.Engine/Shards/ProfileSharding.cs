@@ -64,11 +64,12 @@ public static class ProfileSharding
                     scaled.Add(stage is InjectStage inject ? inject with { Rate = rate } : ((RampingInjectStage)stage) with { Rate = rate });
                     (wholeRate, shardRate) = (target, rate);
                     break;
+                // The closed model runs the group's first `copies` sessions: a shard runs those it holds.
                 case KeepConstantStage keep:
-                    scaled.Add(keep with { Copies = Count(shard, keep.Copies) });
+                    scaled.Add(keep with { Copies = Math.Max(0, Math.Min(keep.Copies, end) - first) });
                     break;
                 case RampingConstantStage ramp:
-                    scaled.Add(ramp with { Copies = Count(shard, ramp.Copies) });
+                    scaled.Add(ramp with { Copies = Math.Max(0, Math.Min(ramp.Copies, end) - first) });
                     break;
                 default:
                     scaled.Add(stage);
@@ -77,11 +78,5 @@ public static class ProfileSharding
         }
 
         return scaled;
-    }
-
-    private static int Count(Shard shard, int copies)
-    {
-        (int start, int end) = shard.Range(copies);
-        return end - start;
     }
 }
