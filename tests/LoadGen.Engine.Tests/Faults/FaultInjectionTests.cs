@@ -65,12 +65,19 @@ public class FaultInjectionTests
     [InlineData("embedded", "PUBCOMP", "qos2.pubrel.interval")]
     public async Task ADroppedPubrecOrPubcompCausesAResendAndQoS2DeliversExactlyOnce(string broker, string packet, string resend)
     {
-        RunResult result = await RunAsync(broker, Profile(2, $"{{ drop: [ {{ packet: {packet}, direction: downstream, probability: 0.05 }} ] }}"));
+        // A second resend of one QoS 2 PUBLISH makes mosquitto close the connection (pinned below), which a lost PUBREC
+        // can cause twice in a row: with a persistent session the publisher comes back and resends it, as a device
+        // would. The retry interval leaves room for a first handshake slowed by JIT compilation: a PUBLISH resent for
+        // that alone is delivered twice by MQTTnet.Server 5.2 (its known flaw), which the audit would then count.
+        string persistent = packet == "PUBREC" ? "clean_start: false\n    reconnect_delay: 100ms" : "";
+        RunResult result = await RunAsync(broker, Profile(2, $"{{ drop: [ {{ packet: {packet}, direction: downstream, probability: 0.05 }} ] }}", persistent)
+            .Replace("resend_interval: 200ms", "resend_interval: 1s", StringComparison.Ordinal));
 
         Assert.True(result.Faults![$"dropped {packet} downstream"] > 0);
         Assert.True(result.Resends[resend] > 0, $"nothing counted under {resend}");
         QosAudit audit = Assert.Single(result.Audit);
-        Assert.Equal((2, 0L, 0L), (audit.Qos, audit.Lost, audit.Duplicates));
+        Assert.True((audit.Qos, audit.Lost, audit.Duplicates) == (2, 0L, 0L),
+            $"lost {audit.Lost}, duplicates {audit.Duplicates}; resends: {string.Join(", ", result.Resends.Select(r => $"{r.Key} {r.Value}"))}");
         Assert.Equal(result.Counters["sent"], audit.Received);
         Assert.True(result.Passed, ResultWriter.Summary(result));
     }
