@@ -46,4 +46,47 @@ public class InterruptTests
             Assert.True(File.Exists(Path.Combine(folder, file)), $"no {file}");
         }
     }
+
+    [Fact]
+    public async Task SigintToAWorkersRunStillMergesWhatEveryWorkerGathered()
+    {
+        string output = Path.Combine(Path.GetTempPath(), $"loadgen-cli-out-{Guid.NewGuid():N}");
+        string profile = Path.Combine(Path.GetTempPath(), $"loadgen-sigint-workers-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(profile, """
+            name: interrupted-workers
+            duration: 60s
+            groups:
+              - name: pubs
+                role: publisher
+                sessions: 10
+                topic: "sigint/%i"
+                qos: 1
+                stages: [ { inject: { rate: 300/s, during: 55s } } ]
+            """);
+        using Process loadgen = LoadgenProcess.Start("run", profile, "--workers", "2", "--out", output, "--name", "run");
+
+        // Wait until the first worker has a few intervals on disk, then Ctrl+C the parent alone: it passes the
+        // signal on, waits for both workers' results and merges them.
+        var clock = Stopwatch.StartNew();
+        string firstLog = Path.Combine(output, "run", "shards", "shard-0", "latency.hlog");
+        while (!(File.Exists(firstLog) && new FileInfo(firstLog).Length >= 4_000) && clock.Elapsed < TimeSpan.FromSeconds(40))
+        {
+            await Task.Delay(100);
+        }
+
+        using (Process kill = Process.Start("kill", ["-INT", loadgen.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        (int exit, string stdout, string error) = LoadgenProcess.Finish(loadgen);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(55), "the workers did not stop soon after Ctrl+C");
+        Assert.Equal(1, exit);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "run", "result.json")));
+        Assert.True(json.RootElement.GetProperty("partial").GetBoolean(), stdout + error);
+        Assert.Contains("cancelled (Ctrl+C)", json.RootElement.GetProperty("partial_reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, json.RootElement.GetProperty("merged_from").GetArrayLength());
+        Assert.True(json.RootElement.GetProperty("counters").GetProperty("acknowledged").GetInt64() > 100);
+        Assert.True(File.Exists(Path.Combine(output, "run", "report.html")), stdout + error);
+    }
 }
