@@ -10,18 +10,7 @@ public class InterruptTests
     public async Task SigintWritesEverythingGatheredSoFarMarkedPartial()
     {
         string output = Path.Combine(Path.GetTempPath(), $"loadgen-cli-out-{Guid.NewGuid():N}");
-        string profile = Path.Combine(Path.GetTempPath(), $"loadgen-sigint-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(profile, """
-            name: interrupted
-            duration: 60s
-            groups:
-              - name: pubs
-                role: publisher
-                sessions: 10
-                topic: "sigint/%i"
-                qos: 1
-                stages: [ { inject: { rate: 300/s, during: 55s } } ]
-            """);
+        string profile = LongProfile("interrupted");
         using Process loadgen = LoadgenProcess.Start("run", profile, "--out", output);
 
         // Wait until a few intervals are on disk, then press Ctrl+C.
@@ -51,18 +40,7 @@ public class InterruptTests
     public async Task SigintToAWorkersRunStillMergesWhatEveryWorkerGathered()
     {
         string output = Path.Combine(Path.GetTempPath(), $"loadgen-cli-out-{Guid.NewGuid():N}");
-        string profile = Path.Combine(Path.GetTempPath(), $"loadgen-sigint-workers-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(profile, """
-            name: interrupted-workers
-            duration: 60s
-            groups:
-              - name: pubs
-                role: publisher
-                sessions: 10
-                topic: "sigint/%i"
-                qos: 1
-                stages: [ { inject: { rate: 300/s, during: 55s } } ]
-            """);
+        string profile = LongProfile("interrupted-workers");
         using Process loadgen = LoadgenProcess.Start("run", profile, "--workers", "2", "--out", output, "--name", "run");
 
         // Wait until the first worker has a few intervals on disk, then Ctrl+C the parent alone: it passes the
@@ -88,5 +66,23 @@ public class InterruptTests
         Assert.Equal(2, json.RootElement.GetProperty("merged_from").GetArrayLength());
         Assert.True(json.RootElement.GetProperty("counters").GetProperty("acknowledged").GetInt64() > 100);
         Assert.True(File.Exists(Path.Combine(output, "run", "report.html")), stdout + error);
+    }
+
+    // A minute of QoS 1 load from 10 sessions: long enough that only Ctrl+C ends it.
+    private static string LongProfile(string name)
+    {
+        string profile = Path.Combine(Path.GetTempPath(), $"loadgen-{name}-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(profile, $$"""
+            name: {{name}}
+            duration: 60s
+            groups:
+              - name: pubs
+                role: publisher
+                sessions: 10
+                topic: "sigint/%i"
+                qos: 1
+                stages: [ { inject: { rate: 300/s, during: 55s } } ]
+            """);
+        return profile;
     }
 }
