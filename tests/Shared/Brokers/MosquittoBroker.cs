@@ -9,14 +9,18 @@ namespace LoadGen.Testing;
 /// </summary>
 internal sealed class MosquittoBroker : IBroker
 {
-    private readonly Process _process;
+    private Process _process;
     private readonly string _directory;
+    private readonly string _configFile;
+    private readonly List<int> _ports;
 
-    private MosquittoBroker(Process process, string directory, int port)
+    private MosquittoBroker(Process process, string directory, string configFile, List<int> ports)
     {
         _process = process;
         _directory = directory;
-        Port = port;
+        _configFile = configFile;
+        _ports = ports;
+        Port = ports[0];
     }
 
     public string Name => "mosquitto";
@@ -35,7 +39,9 @@ internal sealed class MosquittoBroker : IBroker
     /// <param name="users">User names and passwords for a password file, or null for anonymous access.</param>
     /// <param name="acl">ACL file text, or null.</param>
     /// <param name="extra">More configuration lines (listeners for TLS or WebSocket); their listener ports are waited for too.</param>
-    public static async Task<MosquittoBroker> StartAsync(IReadOnlyDictionary<string, string>? users = null, string? acl = null, IReadOnlyList<string>? extra = null)
+    /// <param name="persistence">Keep sessions and queued messages on disk across a restart (saved when it stops gracefully).</param>
+    public static async Task<MosquittoBroker> StartAsync(IReadOnlyDictionary<string, string>? users = null, string? acl = null, IReadOnlyList<string>? extra = null,
+        bool persistence = false)
     {
         string binary = Binary;
         string directory = Directory.CreateTempSubdirectory("loadgen-mosquitto-").FullName;
@@ -46,7 +52,8 @@ internal sealed class MosquittoBroker : IBroker
             "set_tcp_nodelay true",
             // The default of 1000 silently drops QoS 1 messages to a slow subscriber (../shared/FACTS.md).
             "max_queued_messages 0",
-            "persistence false",
+            persistence ? "persistence true" : "persistence false",
+            $"persistence_location {directory}/",
             // A file, not stderr: an unread stderr pipe fills up and would stall the broker mid-test.
             $"log_dest file {Path.Combine(directory, "mosquitto.log")}",
         };
@@ -79,9 +86,36 @@ internal sealed class MosquittoBroker : IBroker
         List<int> ports = [port, .. (extra ?? []).Where(l => l.StartsWith("listener ", StringComparison.Ordinal)).Select(l => int.Parse(l.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture))];
         string configFile = Path.Combine(directory, "mosquitto.conf");
         await File.WriteAllLinesAsync(configFile, config);
-        var process = Process.Start(new ProcessStartInfo(binary, $"-c {configFile}") { UseShellExecute = false })!;
+        return new MosquittoBroker(await LaunchAsync(binary, directory, configFile, ports), directory, configFile, ports);
+    }
 
-        // Ready when the port accepts a connection; bounded, and it fails loudly if mosquitto exits instead.
+    /// <summary>
+    /// Stops mosquitto and starts it again on the same port with the same configuration, as an operator's restart
+    /// does: <paramref name="graceful"/> sends SIGTERM (with persistence on, it saves its sessions first), otherwise
+    /// SIGKILL. Its clients see their connections close.
+    /// </summary>
+    public async Task RestartAsync(bool graceful, TimeSpan down)
+    {
+        if (graceful)
+        {
+            using Process term = Process.Start(new ProcessStartInfo("kill", $"-TERM {_process.Id}") { UseShellExecute = false })!;
+            await term.WaitForExitAsync();
+        }
+        else
+        {
+            _process.Kill();
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        await Task.Delay(down);
+        _process = await LaunchAsync(Binary, _directory, _configFile, _ports);
+    }
+
+    // Starts mosquitto and waits until every listener accepts a connection; bounded, and loud if mosquitto exits instead.
+    private static async Task<Process> LaunchAsync(string binary, string directory, string configFile, List<int> ports)
+    {
+        var process = Process.Start(new ProcessStartInfo(binary, $"-c {configFile}") { UseShellExecute = false })!;
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -100,7 +134,7 @@ internal sealed class MosquittoBroker : IBroker
                     await probe.ConnectAsync("127.0.0.1", listening);
                 }
 
-                return new MosquittoBroker(process, directory, port);
+                return process;
             }
             catch (SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(10))
             {
