@@ -139,8 +139,11 @@ public sealed partial class MqttClient
         public void OnUnsubAck(ushort packetId, in System.Buffers.ReadOnlySequence<byte> reasonCodes) =>
             client.OnUnsubscribe?.Invoke(client, client.UserData, packetId);
 
-        public void OnServerDisconnect(MqttReasonCode reason) =>
+        public void OnServerDisconnect(MqttReasonCode reason)
+        {
+            client.ServerDisconnectReason = reason;
             client.Log(MqttLogLevel.Warning, $"The broker sent DISCONNECT with reason 0x{(byte)reason:X2}.");
+        }
 
         public void OnLog(MqttLogLevel level, string message) => client.Log(level, message);
     }

@@ -207,6 +207,11 @@ public sealed partial class MqttClient
             }
 
             _session.Poll(_output, now);
+            if (_session.TakeAckTimeoutClose())
+            {
+                return Fail(MqttErrorCode.ConnectionLost, $"an acknowledgement did not come within {_session.Options.AckTimeout?.TotalSeconds:0.###} s");
+            }
+
             return MqttErrorCode.Success;
         }
     }

@@ -33,7 +33,13 @@ public sealed partial class MqttClient
         return Publish(_lastTopicBytes, payload, qos, retain);
     }
 
-    /// <summary>Publishes with the topic already in UTF-8: the allocation-free overload.</summary>
+    /// <summary>Why the last publish the broker's limits forbade was not sent (<see cref="MqttSession.RefusesPublish"/>).</summary>
+    public PublishRefusal? LastPublishRefusal { get; private set; }
+
+    /// <summary>
+    /// Publishes with the topic already in UTF-8: the allocation-free overload. Returns <see cref="MqttErrorCode.PayloadSize"/>
+    /// or <see cref="MqttErrorCode.NotSupported"/>, sending nothing, when the broker's CONNACK forbids the message.
+    /// </summary>
     public (MqttErrorCode Rc, int Mid) Publish(ReadOnlyMemory<byte> topic, ReadOnlyMemory<byte> payload, int qos = 0, bool retain = false)
     {
         if (qos is < 0 or > 2)
@@ -47,6 +53,13 @@ public sealed partial class MqttClient
             if (_transport is null || _session.State != MqttSessionState.Connected)
             {
                 return (MqttErrorCode.NoConnection, 0);
+            }
+
+            if (_session.RefusesPublish(topic.Length, payload.Length, (MqttQualityOfService)qos, retain) is { } refusal)
+            {
+                // What the broker said it would not take is not sent: it would end the connection [MQTT-3.2.2-15].
+                LastPublishRefusal = refusal;
+                return (refusal == PublishRefusal.PacketTooLarge ? MqttErrorCode.PayloadSize : MqttErrorCode.NotSupported, 0);
             }
 
             if (!_session.Publish(_output, topic, payload, (MqttQualityOfService)qos, retain, Stopwatch.GetTimestamp(), out ushort packetId))

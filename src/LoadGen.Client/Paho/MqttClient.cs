@@ -58,6 +58,12 @@ public sealed partial class MqttClient : IDisposable
     /// <summary>The last protocol error, for reporting.</summary>
     public MqttProtocolException? LastProtocolError { get; private set; }
 
+    /// <summary>
+    /// The reason code of the DISCONNECT the broker sent on the current or last connection (MQTT 5.0 §3.14), or null
+    /// when it sent none; cleared when a new connection starts.
+    /// </summary>
+    public MqttReasonCode? ServerDisconnectReason { get; private set; }
+
     /// <summary>Bytes written to the broker since the client was created or reset, across reconnects.</summary>
     public long BytesSent => Volatile.Read(ref _bytesFlushed);
 
@@ -125,6 +131,7 @@ public sealed partial class MqttClient : IDisposable
         {
             _transport = transport;
             _disconnectRequested = false;
+            ServerDisconnectReason = null;
             _input.Clear();
             _output.Clear();
             _writeRegistered = false;
@@ -217,8 +224,12 @@ public sealed partial class MqttClient : IDisposable
         OnDisconnect?.Invoke(this, UserData, (int)reason);
     }
 
+    /// <summary>Why the client itself last closed a connection (a failed read, an overdue PINGRESP, a timeout), in words; null if it never did.</summary>
+    public string? LastCloseReason { get; private set; }
+
     private MqttErrorCode Fail(MqttErrorCode reason, string message)
     {
+        LastCloseReason = message;
         Log(reason == MqttErrorCode.Protocol ? MqttLogLevel.Error : MqttLogLevel.Warning, message);
         lock (_sync)
         {

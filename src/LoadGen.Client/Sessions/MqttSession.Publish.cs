@@ -54,12 +54,17 @@ public sealed partial class MqttSession
         return true;
     }
 
+    /// <summary>PUBACK, PUBREC and PUBCOMP packets for a packet identifier with nothing in flight, across connections.</summary>
+    public long UnexpectedAcknowledgements { get; private set; }
+
     private void HandleOutboundAck(in AckPacket ack, IBufferWriter<byte> output, long now)
     {
         int slot = _inflight.Find(ack.PacketId);
         if (slot < 0)
         {
-            // A late acknowledgement for a message already completed (a resend crossed the original ack).
+            // A late acknowledgement for a message already completed (a resend crossed the original ack), or one for
+            // an identifier never used: counted, so a broker that acknowledges what it never got shows in results.
+            UnexpectedAcknowledgements++;
             _events.OnLog(MqttLogLevel.Notice, $"{ack.Type} for packet identifier {ack.PacketId}, which is not in flight.");
             if (ack.Type == MqttPacketType.PubRec)
             {
@@ -111,11 +116,11 @@ public sealed partial class MqttSession
         }
     }
 
-    private void Complete(int slot, MqttReasonCode reason, long now)
+    private void Complete(int slot, MqttReasonCode reason, long now, bool discarded = false, bool timedOut = false)
     {
         ref OutboundMessage m = ref _inflight[slot];
         var completion = new PublishCompletion(m.PacketId, m.QoS, m.FirstSentTicks, m.PubRecTicks, m.PubRelSentTicks, now,
-            m.Resends, reason);
+            m.Resends, reason) { Discarded = discarded, TimedOut = timedOut };
         _inflight.Remove(slot);
         _events.OnPublishCompleted(completion);
     }
@@ -126,7 +131,7 @@ public sealed partial class MqttSession
         int count = _inflight.CopyInFlightOrder(slots);
         for (int i = 0; i < count; i++)
         {
-            Complete(slots[i], MqttReasonCode.UnspecifiedError, now);
+            Complete(slots[i], MqttReasonCode.UnspecifiedError, now, discarded: true);
         }
     }
 }

@@ -68,6 +68,11 @@ public sealed partial class MqttSession
             }
         }
 
+        if (_options.AckTimeout is TimeSpan timeout && _inflight.Count > 0)
+        {
+            ExpireOverdue(output, now, (long)(timeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
+        }
+
         if (_keepAliveTicks > 0 && _pingSentTicks == 0 && now - _lastSentTicks >= _keepAliveTicks)
         {
             _pingSentTicks = now;
@@ -75,6 +80,53 @@ public sealed partial class MqttSession
         }
 
         return (int)(BytesSent - before);
+    }
+
+    /// <summary>Acknowledgement timeouts by the leg that was waiting, across connections.</summary>
+    public AckTimeoutCounters AckTimeouts { get; } = new();
+
+    /// <summary>
+    /// True once after a leg timed out under <see cref="AckTimeoutAction.Close"/>: the caller closes the connection.
+    /// </summary>
+    public bool TakeAckTimeoutClose()
+    {
+        bool close = _ackTimeoutClose;
+        _ackTimeoutClose = false;
+        return close;
+    }
+
+    private bool _ackTimeoutClose;
+
+    // A broker that goes quiet must not hold a window full forever: each leg older than the timeout is counted by leg,
+    // then abandoned, resent or the connection closed, as the options say.
+    private void ExpireOverdue(IBufferWriter<byte> output, long now, long timeoutTicks)
+    {
+        Span<int> slots = _inflight.Capacity <= 1024 ? stackalloc int[_inflight.Capacity] : new int[_inflight.Capacity];
+        int count = _inflight.CopyInFlightOrder(slots);
+        for (int i = 0; i < count; i++)
+        {
+            ref OutboundMessage m = ref _inflight[slots[i]];
+            if (now - m.LastSentTicks < timeoutTicks)
+            {
+                continue;
+            }
+
+            AckTimeouts.Add(m.State);
+            switch (_options.AckTimeoutAction)
+            {
+                case AckTimeoutAction.Resend:
+                    Resend(slots[i], output, now, ResendCause.Interval);
+                    break;
+                case AckTimeoutAction.Close:
+                    // Counted once: the clock restarts, and the close resends it on a reconnect with the session present.
+                    m.LastSentTicks = now;
+                    _ackTimeoutClose = true;
+                    break;
+                default:
+                    Complete(slots[i], MqttReasonCode.UnspecifiedError, now, timedOut: true);
+                    break;
+            }
+        }
     }
 
     /// <summary>True when a PINGREQ has waited longer than the keep-alive period for its PINGRESP.</summary>

@@ -219,6 +219,7 @@ public sealed partial class MqttSession
         }
 
         State = MqttSessionState.Connected;
+        Limits = ServerLimits.From(connAck.Properties, _options.ProtocolVersion);
         if (_options.ProtocolVersion == MqttProtocolVersion.V500)
         {
             // §3.2.2.3.3: the broker's Receive Maximum caps our window; §3.2.2.3.14: Server Keep Alive replaces ours.
@@ -246,6 +247,37 @@ public sealed partial class MqttSession
         }
 
         _events.OnConnAck(connAck.SessionPresent, connAck.Code, connAck.Properties);
+    }
+
+    /// <summary>The broker's limits from the CONNACK of the current (or last) connection.</summary>
+    public ServerLimits Limits { get; private set; } = ServerLimits.Defaults;
+
+    /// <summary>
+    /// Why the broker's CONNACK forbids this PUBLISH, or null when it may go: larger than its Maximum Packet Size
+    /// [MQTT-3.2.2-15], above its Maximum QoS [MQTT-3.2.2-11], or retained where it keeps no retained messages
+    /// [MQTT-3.2.2-14]. A client that sent it anyway would be disconnected; it is refused here, and the caller counts it.
+    /// </summary>
+    public PublishRefusal? RefusesPublish(int topicLength, int payloadLength, MqttQualityOfService qos, bool retain)
+    {
+        ServerLimits limits = Limits;
+        if (ReferenceEquals(limits, ServerLimits.Defaults))
+        {
+            return null;
+        }
+
+        if (qos > limits.MaximumQos)
+        {
+            return PublishRefusal.QosNotSupported;
+        }
+
+        if (retain && !limits.RetainAvailable)
+        {
+            return PublishRefusal.RetainNotSupported;
+        }
+
+        return MqttEncoder.PublishSize(topicLength, payloadLength, qos, _options.ProtocolVersion) > limits.MaximumPacketSize
+            ? PublishRefusal.PacketTooLarge
+            : null;
     }
 
     private int Sent(int bytes, long now)

@@ -32,6 +32,12 @@ public sealed record MqttSessionOptions
     /// <summary>Optional password.</summary>
     public byte[]? Password { get; init; }
 
+    /// <summary>How long a QoS 1/2 handshake leg may wait for its acknowledgement; null waits for as long as the connection lasts.</summary>
+    public TimeSpan? AckTimeout { get; init; }
+
+    /// <summary>What follows an acknowledgement timeout.</summary>
+    public AckTimeoutAction AckTimeoutAction { get; init; } = AckTimeoutAction.Abandon;
+
     /// <summary>Largest packet accepted from the broker.</summary>
     public int MaximumPacketSize { get; init; } = MqttFrameScanner.MaximumPacketSize;
 }

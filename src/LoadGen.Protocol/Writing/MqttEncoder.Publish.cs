@@ -90,6 +90,16 @@ public static partial class MqttEncoder
         return total;
     }
 
+    /// <summary>
+    /// The bytes a PUBLISH takes on the wire, fixed header included, as <see cref="WritePublish(IBufferWriter{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, MqttQualityOfService, ushort, MqttProtocolVersion, bool, bool, in MqttProperties)"/>
+    /// writes it: what a Maximum Packet Size (MQTT 5.0 §3.2.2.3.6) is compared with.
+    /// </summary>
+    public static long PublishSize(int topicLength, long payloadLength, MqttQualityOfService qos, MqttProtocolVersion version, in MqttProperties properties = default)
+    {
+        long remaining = 2L + topicLength + (qos > 0 ? 2 : 0) + PropertiesSize(properties, version) + payloadLength;
+        return 1 + (remaining > VariableByteInteger.MaxValue ? VariableByteInteger.MaxByteCount : VariableByteInteger.GetByteCount((int)remaining)) + remaining;
+    }
+
     private static int WritePublishHeader(IBufferWriter<byte> output, ReadOnlySpan<byte> topic, int payloadLength,
         MqttQualityOfService qos, ushort packetId, MqttProtocolVersion version, bool retain, bool dup,
         in MqttProperties properties, out Span<byte> span)
