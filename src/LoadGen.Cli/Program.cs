@@ -23,4 +23,19 @@ var root = new RootCommand("LoadGen: an MQTT load generator and benchmark suite.
 // Ctrl+C and SIGTERM cancel the run, which then writes what it gathered, charts and report included. The default of
 // two seconds before the process is ended anyway can cut that short, and a --workers parent must also wait for its
 // workers' results and merge them.
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(2) });
+ParseResult parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // Bad usage is exit 2 with one line per mistake and where to look, not the whole help text (System.CommandLine's
+    // default prints the help and exits 1).
+    string command = string.Join(' ', parsed.CommandResult.Command == root ? [] : new[] { parsed.CommandResult.Command.Name });
+    foreach (System.CommandLine.Parsing.ParseError error in parsed.Errors)
+    {
+        Console.Error.WriteLine($"loadgen{(command.Length > 0 ? " " + command : "")}: {error.Message.ReplaceLineEndings(" ").Trim()}");
+    }
+
+    Console.Error.WriteLine($"Try 'loadgen {(command.Length > 0 ? command + " " : "")}--help'.");
+    return 2;
+}
+
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(2) });

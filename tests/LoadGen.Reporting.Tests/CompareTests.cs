@@ -34,6 +34,12 @@ public class CompareTests
         string markdown = RunComparison.Markdown(baseline, candidate, "a", "b", [latency]);
         Assert.Contains("REGRESSION", markdown, StringComparison.Ordinal);
         Assert.Contains("| `p99.qos1 +10%` |", markdown, StringComparison.Ordinal);
+
+        // Every figure with its unit: the gate's latencies in ms, throughput in msg/s.
+        Assert.Contains($"| `p99.qos1 +10%` | {baseline.Response["qos1"].P99 / 1000:0.###} ms | {candidate.Response["qos1"].P99 / 1000:0.###} ms |",
+            markdown, StringComparison.Ordinal);
+        GateOutcome throughput = RegressionGate.Parse("throughput -5%").Check(baseline, candidate);
+        Assert.Contains(" msg/s | ", RunComparison.Markdown(baseline, candidate, "a", "b", [throughput]), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -89,7 +89,7 @@ internal sealed class CommonOptions
         {
             if (!TryDuration(text, out TimeSpan parsed))
             {
-                Console.Error.WriteLine($"--duration: \"{text}\" is not a duration such as 500ms, 30s or 2m");
+                Console.Error.WriteLine($"--duration: \"{text}\" is not {Durations.Allowed}, above zero");
                 return false;
             }
 
@@ -242,19 +242,6 @@ internal sealed class CommonOptions
         return (uint)(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]);
     }
 
-    public static bool TryDuration(string text, out TimeSpan value)
-    {
-        foreach ((string unit, double scale) in new[] { ("ms", 1e-3), ("s", 1.0), ("m", 60.0), ("h", 3600.0) })
-        {
-            if (text.EndsWith(unit, StringComparison.Ordinal) && !(unit == "s" && text.EndsWith("ms", StringComparison.Ordinal)) &&
-                double.TryParse(text[..^unit.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out double amount) && amount > 0)
-            {
-                value = TimeSpan.FromSeconds(amount * scale);
-                return true;
-            }
-        }
-
-        value = default;
-        return false;
-    }
+    /// <summary>A positive duration in the one grammar of profiles and options (<see cref="Durations"/>).</summary>
+    public static bool TryDuration(string? text, out TimeSpan value) => Durations.TryParse(text, out value) && value > TimeSpan.Zero;
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using LoadGen.Engine;
+using LoadGen.Protocol;
 
 namespace LoadGen.Cli;
 
@@ -142,6 +143,32 @@ internal static class QuickCommands
             return flags;
         }
 
+        // Each flag's allowed range, checked before the flags become a profile so the message names the flag.
+        private string? RangeProblem(ParseResult parse)
+        {
+            bool publishes = parse.CommandResult.Command.Name == "pub";
+            bool topics = publishes || parse.CommandResult.Command.Name == "sub";
+            (string Flag, double Value, double Min, double Max, string Allowed, bool Applies)[] ranges =
+            [
+                ("-c", Count, 1, 1_000_000, "1 to 1,000,000 sessions", true),
+                ("-i", parse.GetValue(_interval), 0, 3_600_000, "0 or more milliseconds", true),
+                ("-k", _keepAliveValue, 0, 65_535, "0 to 65,535 seconds (MQTT's two-byte Keep Alive)", true),
+                ("-q", Qos, 0, 2, "0, 1 or 2", topics),
+                ("-s", Size, PayloadStamp.Size, MqttFrameScanner.MaximumPacketSize - 1024, $"{PayloadStamp.Size} bytes (the timestamp and sequence number every message carries) or more", publishes),
+                ("-F", Inflight, 1, 0xEFFF, "1 to 61,439 messages in flight", publishes),
+                ("-L", Limit, 0, long.MaxValue, "0 (until --duration) or more messages per session", publishes),
+            ];
+            foreach ((string flag, double value, double min, double max, string allowed, bool applies) in ranges)
+            {
+                if (applies && (value < min || value > max || double.IsNaN(value)))
+                {
+                    return $"{flag}: {value.ToString(CultureInfo.InvariantCulture)} is out of range; allowed: {allowed}";
+                }
+            }
+
+            return publishes && TopicTemplate.PublishProblem(Topic) is { } topic ? $"-t: {topic}" : null;
+        }
+
         public void Group(string name, string role)
         {
             _yaml.Append(CultureInfo.InvariantCulture, $"  - name: {name}\n    role: {role}\n    sessions: {Count}\n    connect_rate: {Num(ConnectRate)}/s\n");
@@ -181,6 +208,12 @@ internal static class QuickCommands
             if (MessageInterval <= 0 && parse.CommandResult.Command.Name == "pub")
             {
                 Console.Error.WriteLine($"-I: {MessageInterval} ms is not an interval; allowed: a number of milliseconds above 0");
+                return 2;
+            }
+
+            if (RangeProblem(parse) is { } problem)
+            {
+                Console.Error.WriteLine(problem);
                 return 2;
             }
 

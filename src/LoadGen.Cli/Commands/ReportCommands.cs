@@ -34,7 +34,8 @@ internal static class ReportCommands
     {
         var runs = new Argument<string[]>("runs") { Description = "Shard run folders, or folders holding them.", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string?>("--out") { Description = "Where the merged run goes (default: results/<profile>-merged-<timestamp>)." };
-        var command = new Command("merge", "Merge shard runs exactly: histogram counts added, counters summed, time series aligned; writes one run folder and report.") { runs, output };
+        var force = new Option<bool>("--force") { Description = "Merge runs that are not shards of one run anyway; the result says so." };
+        var command = new Command("merge", "Merge shard runs exactly: histogram counts added, counters summed, time series aligned; writes one run folder and report.") { runs, output, force };
         command.SetAction(parse =>
         {
             IReadOnlyList<string> folders;
@@ -42,9 +43,14 @@ internal static class ReportCommands
             {
                 folders = ShardMerge.FindRuns(parse.GetValue(runs)!);
                 RunResult first = ResultWriter.Read(Path.Combine(folders[0], "result.json"));
-                string folder = parse.GetValue(output) ?? ResultWriter.CreateRunFolder("results", first.Profile + "-merged", DateTime.UtcNow);
+                string folder = parse.GetValue(output) ?? Path.Combine("results", $"{first.Profile}-merged-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
                 Console.WriteLine($"loadgen: merging {folders.Count} runs: {string.Join(", ", folders)}");
-                RunResult merged = ShardMerge.MergeTo(folders, folder);
+                RunResult merged = ShardMerge.MergeTo(folders, folder, parse.GetValue(force));
+                if (merged.MergeForced is { } forced)
+                {
+                    Console.Error.WriteLine($"merge: --force: merged although {forced}");
+                }
+
                 return RunExecution.Finish(merged, folder);
             }
             catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidDataException or ArgumentException)

@@ -72,6 +72,31 @@ internal static class RunExecution
             Console.Error.WriteLine($"loadgen: {ex.Message}");
             return 2;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The engine catches its own faults mid-run; this is one before or after it could (building the result):
+            // still a result.json, marked partial with the failure, never a bare stack trace.
+            progress.Dispose();
+            Console.Error.WriteLine($"loadgen: the run failed: {ex.GetType().Name}: {ex.Message}");
+            result = RunVerdict.Judge(new RunResult
+            {
+                Profile = profile.Name,
+                ProfileText = profile.Text,
+                Broker = settings.Broker ?? profile.Broker,
+                StartedUtc = DateTime.UtcNow,
+                Seconds = 0,
+                SecondsAsked = (settings.Duration ?? profile.Duration).TotalSeconds,
+                Partial = true,
+                PartialReason = $"engine failure: {ex.GetType().Name}: {ex.Message}",
+                SessionsPlanned = mine,
+                Counters = new Dictionary<string, long>(),
+                Resends = new Dictionary<string, long>(),
+                Errors = new Dictionary<string, long>(),
+                Service = new Dictionary<string, LatencySummary>(),
+                Response = new Dictionary<string, LatencySummary>(),
+                Slos = [],
+            }, profile.Slos);
+        }
         finally
         {
             progress.Dispose();

@@ -68,8 +68,12 @@ internal readonly record struct MemoryReading(long ManagedBytes, long ResidentBy
 public sealed record MemoryFootprint(int Sessions, double ManagedBytesPerSession, double ResidentBytesPerSession, bool IncludesBroker,
     double ProcessResidentBytesPerSession = 0)
 {
+    // A reading that shrank measured something else (an earlier run's garbage collected in between, as in one
+    // process running several): no figure rather than a negative one.
     internal static MemoryFootprint? Between(MemoryReading before, MemoryReading after, int sessions) =>
-        sessions == 0 ? null : new MemoryFootprint(sessions,
+        sessions == 0 || after.ManagedBytes < before.ManagedBytes || after.AnonymousBytes < before.AnonymousBytes || after.ResidentBytes < before.ResidentBytes
+            ? null
+            : new MemoryFootprint(sessions,
             (double)(after.ManagedBytes - before.ManagedBytes) / sessions,
             (double)(after.AnonymousBytes - before.AnonymousBytes) / sessions,
             false,

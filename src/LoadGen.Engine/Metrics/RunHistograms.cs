@@ -60,19 +60,6 @@ public static class RunHistograms
         LatencyDistribution.Percentiles.Select(p => (double)response.GetValueAtPercentile(p)).ToArray(),
         LatencyDistribution.Percentiles.Select(p => (double)service.GetValueAtPercentile(p)).ToArray());
 
-    /// <summary>Judges each SLO against a run's figures: throughput, error rate, or a response-time percentile.</summary>
-    public static List<SloOutcome> Judge(IEnumerable<SloThreshold> slos, IReadOnlyDictionary<string, LatencySummary> response, double throughput, double errorRate) =>
-        slos.Select(slo =>
-        {
-            double measured = slo.Metric switch
-            {
-                "throughput" => throughput,
-                "error_rate" => errorRate,
-                _ => Percentile(response, slo),
-            };
-            return new SloOutcome(slo.Text, measured, !double.IsNaN(measured) && slo.Holds(measured));
-        }).ToList();
-
     /// <summary>
     /// The response-time percentile an SLO names, or NaN when the run has no such histogram. SLOs on latency judge
     /// response time: what a device waiting on the broker experiences.

@@ -80,6 +80,25 @@ public sealed record ClientGroup
     /// </summary>
     public TimeSpan ReconnectDelay { get; init; }
 
+    /// <summary>
+    /// How long a SUBACK, or one QoS 1/2 handshake leg (PUBACK, PUBREC, PUBCOMP), may take before it counts as timed
+    /// out, by leg; zero waits as long as the connection lasts.
+    /// </summary>
+    public TimeSpan AckTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>What follows an acknowledgement timeout: abandon the message (the default), resend it, or close the connection.</summary>
+    public LoadGen.Client.AckTimeoutAction AckTimeoutAction { get; init; } = LoadGen.Client.AckTimeoutAction.Abandon;
+
+    /// <summary>How long a session waits for CONNACK before it gives up, closes and counts a connect failure.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The largest packet a session accepts from the broker, fixed header included; sent as Maximum Packet Size in an
+    /// MQTT 5.0 CONNECT. A larger packet closes that session with a counted "packet too large" error before any of
+    /// its payload is buffered, so memory stays bounded whatever a broker sends.
+    /// </summary>
+    public int MaximumPacketSize { get; init; } = 1 << 20;
+
     /// <summary>Subscriptions of a subscriber group.</summary>
     public IReadOnlyList<SubscriptionSpec> Subscriptions { get; init; } = [];
 }

@@ -17,7 +17,7 @@ public static class ProfileLoader
     [
         "name", "role", "sessions", "connect_rate", "protocol", "clean_start", "session_expiry", "keep_alive", "client_id",
         "topic", "qos", "payload", "rate", "stages", "subscriptions", "reconnect_delay", "inflight", "resend_interval",
-        "username", "password",
+        "username", "password", "connect_timeout", "max_packet_size", "ack_timeout", "on_ack_timeout",
     ];
 
     private static readonly string[] Histograms = ["connect", "suback", "tls", "qos0", "qos1", "qos2", "qos2.pubrec", "qos2.pubcomp", "e2e", "lag"];
@@ -49,6 +49,13 @@ public static class ProfileLoader
         {
             throw new ProfileException([new ProfileError(file, (int)ex.Start.Line, (int)ex.Start.Column, "(yaml)", ex.InnerException?.Message ?? ex.Message)]);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up on some malformed input (an unclosed flow mapping followed by more keys)
+            // with no position; find the first line that does not parse on its own, so the message still points there.
+            (int line, string why) = FirstBadLine(yaml);
+            throw new ProfileException([new ProfileError(file, line, 1, "(yaml)", why)]);
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
@@ -75,6 +82,34 @@ public static class ProfileLoader
         // The text as run: the file, then the overrides, so a report shows exactly what was measured.
         // The text as run, the overrides listed after it, credentials masked: it goes into result.json and the report.
         return profile with { SourceFile = file, Text = kept, Overrides = overrides?.ToList() ?? [] };
+    }
+
+    // The shortest prefix of lines that no longer parses ends at the culprit; an unclosed bracket is the usual one.
+    private static (int Line, string Why) FirstBadLine(string yaml)
+    {
+        string[] lines = yaml.Split('\n');
+        for (int n = 1; n <= lines.Length; n++)
+        {
+            try
+            {
+                new YamlStream().Load(new StringReader(string.Join('\n', lines.Take(n))));
+            }
+            catch (Exception ex) when (ex is YamlException or InvalidOperationException)
+            {
+                for (int open = n; open >= 1; open--)
+                {
+                    string text = lines[open - 1];
+                    if (text.Count(ch => ch is '{' or '[') > text.Count(ch => ch is '}' or ']'))
+                    {
+                        return (open, $"malformed YAML: a flow collection opened on line {open} is not closed (a '{{' or '[' without its '}}' or ']')");
+                    }
+                }
+
+                return (n, ex is YamlException y ? y.InnerException?.Message ?? y.Message : "malformed YAML");
+            }
+        }
+
+        return (1, "malformed YAML");
     }
 
     /// <summary>Parses one SLO threshold, such as <c>p99(qos1) &lt; 50ms</c>.</summary>
@@ -270,7 +305,15 @@ public static class ProfileLoader
             if (f.TryGetValue("session_expiry", out YamlNode? se)) group = group with { SessionExpiry = Duration(se, $"{path}.session_expiry") };
             if (f.TryGetValue("keep_alive", out YamlNode? ka)) group = group with { KeepAlive = Duration(ka, $"{path}.keep_alive") };
             if (f.TryGetValue("client_id", out YamlNode? ci) && Template(ci, $"{path}.client_id") is { } clientId) group = group with { ClientId = clientId };
-            if (f.TryGetValue("topic", out YamlNode? t) && Template(t, $"{path}.topic") is { } topic) group = group with { Topic = topic };
+            if (f.TryGetValue("topic", out YamlNode? t) && Template(t, $"{path}.topic") is { } topic)
+            {
+                group = group with { Topic = topic };
+                if (role == GroupRole.Publisher && TopicTemplate.PublishProblem(topic.Text) is { } problem)
+                {
+                    Error(t, $"{path}.topic", problem);
+                }
+            }
+
             if (f.TryGetValue("qos", out YamlNode? q) && Qos(q, $"{path}.qos") is { } mix) group = group with { Qos = mix };
             if (f.TryGetValue("payload", out YamlNode? pl)) group = group with { Payload = Payload(pl, $"{path}.payload") };
             if (f.TryGetValue("rate", out YamlNode? rt)) group = group with { Rate = Rate(rt, $"{path}.rate") };
@@ -278,6 +321,34 @@ public static class ProfileLoader
             if (f.TryGetValue("resend_interval", out YamlNode? ri)) group = group with { ResendInterval = Duration(ri, $"{path}.resend_interval") };
             if (f.TryGetValue("inflight", out YamlNode? fl)) group = group with { Inflight = (int)Number(fl, $"{path}.inflight", 1, 0xEFFF, whole: true) };
             if (f.TryGetValue("reconnect_delay", out YamlNode? rd)) group = group with { ReconnectDelay = Duration(rd, $"{path}.reconnect_delay") };
+            if (f.TryGetValue("connect_timeout", out YamlNode? ct))
+            {
+                group = group with { ConnectTimeout = Duration(ct, $"{path}.connect_timeout") };
+                if (group.ConnectTimeout <= TimeSpan.Zero)
+                {
+                    Error(ct, $"{path}.connect_timeout", "allowed: a duration above zero, such as 10s");
+                }
+            }
+
+            if (f.TryGetValue("ack_timeout", out YamlNode? at)) group = group with { AckTimeout = Duration(at, $"{path}.ack_timeout") };
+            if (f.TryGetValue("on_ack_timeout", out YamlNode? oat))
+            {
+                group = group with
+                {
+                    AckTimeoutAction = Choice(oat, $"{path}.on_ack_timeout", ["abandon", "resend", "close"]) switch
+                    {
+                        "resend" => LoadGen.Client.AckTimeoutAction.Resend,
+                        "close" => LoadGen.Client.AckTimeoutAction.Close,
+                        _ => LoadGen.Client.AckTimeoutAction.Abandon,
+                    },
+                };
+            }
+
+            if (f.TryGetValue("max_packet_size", out YamlNode? mp))
+            {
+                group = group with { MaximumPacketSize = (int)Number(mp, $"{path}.max_packet_size", 128, MqttFrameScanner.MaximumPacketSize, whole: true) };
+            }
+
             if (f.TryGetValue("subscriptions", out YamlNode? sb)) group = group with { Subscriptions = Subscriptions(sb, $"{path}.subscriptions") };
             if (f.ContainsKey("username") || f.ContainsKey("password"))
             {
@@ -454,7 +525,7 @@ public static class ProfileLoader
                 return null;
             }
 
-            const string allowed = "allowed: p50|p90|p99|p99.9|max(connect|suback|qos0|qos1|qos2|qos2.pubrec|qos2.pubcomp|e2e) < 20ms, error_rate < 0.1%, throughput >= 1000";
+            string allowed = $"allowed: p50|p90|p99|p99.9|max({string.Join('|', Histograms)}) < 20ms, {string.Join('|', SloThreshold.RateMetrics)} < 0.1%, throughput >= 1000";
             string[] parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length != 3 || parts[1] is not ("<" or "<=" or ">" or ">="))
             {
@@ -475,7 +546,7 @@ public static class ProfileLoader
                     return null;
                 }
 
-                if (!TryDuration(parts[2], out TimeSpan bound))
+                if (!Durations.TryParse(parts[2], out TimeSpan bound))
                 {
                     Error(node, path, $"\"{parts[2]}\" is not a duration such as 500us, 20ms or 1s");
                     return null;
@@ -484,7 +555,7 @@ public static class ProfileLoader
                 return new SloThreshold(metric, histogram, parts[1], bound.TotalMicroseconds, text);
             }
 
-            if (metric == "error_rate" && parts[2].EndsWith('%') &&
+            if (SloThreshold.RateMetrics.Contains(metric) && parts[2].EndsWith('%') &&
                 double.TryParse(parts[2][..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double percent))
             {
                 return new SloThreshold(metric, null, parts[1], percent / 100, text);
@@ -599,30 +670,13 @@ public static class ProfileLoader
         private TimeSpan Duration(YamlNode node, string path)
         {
             string? text = Text(node, path);
-            if (text is not null && TryDuration(text, out TimeSpan value))
+            if (Durations.TryParse(text, out TimeSpan value))
             {
                 return value;
             }
 
-            Error(node, path, $"\"{text}\" is not a duration such as 500ms, 30s, 2m or 1h");
+            Error(node, path, $"\"{text}\" is not {Durations.Allowed}");
             return TimeSpan.Zero;
-        }
-
-        private static bool TryDuration(string text, out TimeSpan value)
-        {
-            (string unit, double scale)[] units = [("us", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600)];
-            foreach ((string unit, double scale) in units)
-            {
-                if (text.EndsWith(unit, StringComparison.Ordinal) && !(unit == "s" && (text.EndsWith("ms", StringComparison.Ordinal) || text.EndsWith("us", StringComparison.Ordinal))) &&
-                    double.TryParse(text[..^unit.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out double amount) && amount >= 0)
-                {
-                    value = TimeSpan.FromSeconds(amount * scale);
-                    return true;
-                }
-            }
-
-            value = default;
-            return false;
         }
 
         private double Number(YamlNode node, string path, double min, double max, bool whole)

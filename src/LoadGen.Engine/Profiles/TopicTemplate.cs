@@ -71,6 +71,24 @@ public sealed class TopicTemplate
         return new TopicTemplate(text, parts.ToArray());
     }
 
+    // MQTT 3.1.1 §4.7 / 5.0 §4.7: a topic name in PUBLISH has no wildcards [MQTT-3.3.2-2] and is at least one
+    // character long [MQTT-4.7.3-1]; a broker closes the session of a client that breaks either.
+    /// <summary>Why <paramref name="text"/> cannot be a topic a publisher writes to, or null when it can.</summary>
+    public static string? PublishProblem(string text)
+    {
+        if (text.Length == 0)
+        {
+            return "an empty topic; allowed: a topic name of at least one character, such as \"sensors/%i\"";
+        }
+
+        if (text.Contains('#') || text.Contains('+'))
+        {
+            return $"\"{text}\" has a wildcard (+ or #), which only subscriptions may use; allowed: a topic name such as \"sensors/%i\"";
+        }
+
+        return text.Contains('\0') ? $"\"{text}\" contains U+0000, which no topic may; allowed: a topic name such as \"sensors/%i\"" : null;
+    }
+
     /// <summary>Expands the template for one session (and, with <c>%rand_N</c>, one message).</summary>
     public string Expand(int sessionIndex, string clientId, Random random)
     {

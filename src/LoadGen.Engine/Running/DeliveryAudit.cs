@@ -8,6 +8,10 @@ namespace LoadGen.Engine;
 internal sealed class DeliveryAudit
 {
     private readonly Dictionary<int, (int Next, HashSet<int> Missing)> _streams = new();
+    // Streams heard from since the subscriber last came back without its session; a stream not in it resumes at
+    // whatever arrives next, and the gap before that is counted as missed while away, not lost.
+    private HashSet<int>? _sinceBack;
+    private readonly long[] _missedAway = new long[3];
     private readonly long[] _duplicates = new long[3];
     private readonly long[] _outOfOrder = new long[3];
     private readonly long[] _received = new long[3];
@@ -29,6 +33,15 @@ internal sealed class DeliveryAudit
         }
 
         (bool, bool) result = (false, false);
+        if (_sinceBack is not null && _sinceBack.Add(stream) && sequence > state.Next)
+        {
+            // The first message of this stream since the subscriber came back with a new session: what was published
+            // while it was away (and its unfilled gaps from before) was never the broker's to deliver.
+            _missedAway[qos] += sequence - state.Next + state.Missing.Count;
+            state.Missing.Clear();
+            state.Next = sequence;
+        }
+
         if (sequence == state.Next)
         {
             state.Next++;
@@ -83,6 +96,15 @@ internal sealed class DeliveryAudit
 
         return lost;
     }
+
+    /// <summary>
+    /// The subscriber came back and the broker had kept no session for it (session present 0): its subscriptions and
+    /// queued messages were gone, legitimately. From now on each stream is audited from the first message that arrives.
+    /// </summary>
+    public void CameBackWithoutSession() => _sinceBack = new HashSet<int>();
+
+    /// <summary>Messages published at <paramref name="qos"/> while the subscriber was away without a session.</summary>
+    public long MissedAway(int qos) => _missedAway[qos];
 
     /// <summary>Deliveries at <paramref name="qos"/>.</summary>
     public long Received(int qos) => _received[qos];

@@ -28,10 +28,10 @@ public sealed partial class LoadRunner
             sb.Append(c, $"loadgen_messages_sent_total{{qos=\"{qos}\"}} {_counters.SentAt(qos)}\n");
         }
 
-        Counter(sb, "loadgen_messages_acknowledged_total", "QoS 1/2 handshakes completed, and QoS 0 messages written.", _counters.Acknowledged);
-        Counter(sb, "loadgen_messages_received_total", "Messages delivered to subscriber sessions.", _counters.Received);
-        Counter(sb, "loadgen_duplicates_total", "Deliveries of a message a subscriber already had.", _counters.Duplicates);
-        Counter(sb, "loadgen_reconnects_total", "Sessions connected again after losing their connection.", _counters.Reconnects);
+        Counter(sb, "loadgen_messages_acknowledged_total", "QoS 1/2 handshakes completed, and QoS 0 messages written.", _counters[RunCounter.Acknowledged]);
+        Counter(sb, "loadgen_messages_received_total", "Messages delivered to subscriber sessions.", _counters[RunCounter.Received]);
+        Counter(sb, "loadgen_duplicates_total", "Deliveries of a message a subscriber already had.", _counters[RunCounter.Duplicates]);
+        Counter(sb, "loadgen_reconnects_total", "Sessions connected again after losing their connection.", _counters[RunCounter.Reconnects]);
         Counter(sb, "loadgen_errors_total", "Errors of every kind (connect failures, lost connections, protocol errors).", _counters.Errors);
         Counter(sb, "loadgen_resends_total", "Packets sent again (DUP PUBLISH, PUBREL, PUBREC).", _sessions.Sum(s => s.Client.Session.Resends.Total));
         Counter(sb, "loadgen_bytes_sent_total", "Bytes written to brokers, MQTT framing included.", _sessions.Sum(s => s.Client.BytesSent));

@@ -6,7 +6,7 @@ namespace LoadGen.Engine;
 public sealed partial class LoadRunner
 {
     private RunResult BuildResult(string broker, IReadOnlyList<QosAudit> audit, ResendCounters resends, long brokerDropped, long bytesSent,
-        long bytesReceived, bool brokerInProcess, Dictionary<string, long>? faults)
+        long bytesReceived, long inflightAtEnd, bool brokerInProcess, Dictionary<string, long>? faults)
     {
         var service = new Dictionary<string, LatencySummary>();
         var response = new Dictionary<string, LatencySummary>();
@@ -25,27 +25,21 @@ public sealed partial class LoadRunner
         List<TimelinePoint> measuredPoints = _timeline.Where(p => p.Phase == RunPhase.Measure).ToList();
         double seconds = Math.Max(0.001, measuredPoints.Sum(p => p.Seconds));
         long acknowledged = measuredPoints.Sum(p => p.Acknowledged);
-        var counters = new Dictionary<string, long>
-        {
-            ["sessions_connected"] = _counters.Connected,
-            ["connect_failures"] = _counters.ConnectFailures,
-            ["sent"] = _counters.Sent,
-            ["acknowledged"] = _counters.Acknowledged,
-            ["received"] = _counters.Received,
-            ["duplicates"] = _counters.Duplicates,
-            ["out_of_order"] = _counters.OutOfOrder,
-            ["lost"] = audit.Sum(a => a.Lost),
-            ["sent_qos0"] = _counters.SentAt(0),
-            ["sent_qos1"] = _counters.SentAt(1),
-            ["sent_qos2"] = _counters.SentAt(2),
-            ["resends"] = resends.Total,
-            ["reconnects"] = _counters.Reconnects,
-            ["errors"] = _counters.Errors,
-            ["backlogged"] = _counters.Backlogged,
-            ["broker_dropped"] = brokerDropped,
-            ["bytes_sent"] = bytesSent,
-            ["bytes_received"] = bytesReceived,
-        };
+        // The figures measured once at the end join the ones counted as the run went.
+        _counters.Set(RunCounter.Publishers, _sessions.Count(s => s.Group.Role == GroupRole.Publisher && s.Group.Stages.Any(st => st is not PauseStage)));
+        _counters.Set(RunCounter.Subscribers, _sessions.Count(s => s.Group.Role == GroupRole.Subscriber));
+        _counters.Set(RunCounter.Lost, audit.Sum(a => a.Lost));
+        _counters.Set(RunCounter.InflightAtEnd, inflightAtEnd);
+        _counters.Set(RunCounter.AckTimeoutsPuback, _sessions.Sum(s => s.Client.Session.AckTimeouts.PubAck));
+        _counters.Set(RunCounter.AckTimeoutsPubrec, _sessions.Sum(s => s.Client.Session.AckTimeouts.PubRec));
+        _counters.Set(RunCounter.AckTimeoutsPubcomp, _sessions.Sum(s => s.Client.Session.AckTimeouts.PubComp));
+        _counters.Set(RunCounter.UnexpectedAcks, _sessions.Sum(s => s.Client.Session.UnexpectedAcknowledgements));
+        _counters.Set(RunCounter.Resends, resends.Total);
+        _counters.Set(RunCounter.Errors, _counters.Errors);
+        _counters.Set(RunCounter.BrokerDropped, brokerDropped);
+        _counters.Set(RunCounter.BytesSent, bytesSent);
+        _counters.Set(RunCounter.BytesReceived, bytesReceived);
+        Dictionary<string, long> counters = _counters.Snapshot();
 
         var resendTable = new Dictionary<string, long>();
         foreach (ResendCounters.Kind kind in Enum.GetValues<ResendCounters.Kind>())
@@ -68,16 +62,16 @@ public sealed partial class LoadRunner
         }
 
         double throughput = acknowledged / seconds;
-        double errorRate = _counters.Sent == 0 ? (_counters.Errors > 0 ? 1 : 0) : (double)_counters.Errors / _counters.Sent;
-        List<SloOutcome> slos = RunHistograms.Judge(_profile.Slos, response, throughput, errorRate);
+        double errorRate = _counters[RunCounter.Sent] == 0 ? (_counters.Errors > 0 ? 1 : 0) : (double)_counters.Errors / _counters[RunCounter.Sent];
 
-        return new RunResult
+        return RunVerdict.Judge(new RunResult
         {
             Profile = _profile.Name,
             ProfileText = _options.ProfileText,
             Broker = broker,
             StartedUtc = _startedUtc,
             Seconds = seconds,
+            SecondsAsked = (_options.Duration ?? _profile.Duration).TotalSeconds,
             Partial = _partial is not null,
             PartialReason = _partial,
             SessionsPlanned = _sessions.Count,
@@ -96,9 +90,9 @@ public sealed partial class LoadRunner
             Service = service,
             Response = response,
             Percentiles = Distributions(),
-            Slos = slos,
+            Slos = [],
             Timeline = _timeline.ToList(),
-        };
+        }, _profile.Slos);
     }
 
     // Over the measured phase only: start-up (JIT, connects) would otherwise dominate a short run's per-message cost.

@@ -51,11 +51,24 @@ public sealed partial class LoadRunner
 
         public volatile bool Active;
 
+        // Between CONNECT written and CONNACK read, on the current connection: a close then is a connect failure.
+        public volatile bool AwaitingConnAck;
+
+        // Set when the broker refused CONNECT or never answered it: already counted, so the close that follows is not
+        // counted again as a lost connection.
+        public volatile bool ConnectFailureCounted;
+
         public bool Connected { get; set; }
 
         public bool Subscribed { get; set; }
 
         public Task? Run { get; set; }
+
+        // The highest QoS the broker granted over this subscriber's subscriptions (SUBACK), or -1 before one came.
+        public int GrantedQos { get; set; } = -1;
+
+        // Set when the broker answered a reconnect with session present 0 although this session asked to keep it.
+        public bool SessionLost { get; set; }
 
         // Protocol errors already counted, so each malformed packet is counted once, with its own reason.
         public long ProtocolErrorsSeen { get; set; }
@@ -85,6 +98,9 @@ public sealed partial class LoadRunner
                     KeepAlive = group.KeepAlive,
                     SessionExpirySeconds = (uint)group.SessionExpiry.TotalSeconds,
                     InflightWindow = window,
+                    MaximumPacketSize = group.MaximumPacketSize,
+                    AckTimeout = group.AckTimeout > TimeSpan.Zero ? group.AckTimeout : null,
+                    AckTimeoutAction = group.AckTimeoutAction,
                     UserName = group.Credentials?.UserName,
                     Password = group.Credentials?.Password,
                 });
@@ -127,16 +143,33 @@ public sealed partial class LoadRunner
 
     private void Connected(Session session, ConnectFlags flags, int rc)
     {
+        // Waiters look at AwaitingConnAck and then at Connected: lower it only once the outcome is recorded.
+        try
+        {
+            ConnectedOutcome(session, flags, rc);
+        }
+        finally
+        {
+            session.AwaitingConnAck = false;
+        }
+    }
+
+    private void ConnectedOutcome(Session session, ConnectFlags flags, int rc)
+    {
         if (rc == 0)
         {
             long now = Stopwatch.GetTimestamp();
             _live.Record(LatencyMetric.Connect, 0, session.ConnectStarted, now);
             if (session.Connected)
             {
-                _counters.AddReconnect();
+                _counters.Add(RunCounter.Reconnects);
+                Volatile.Write(ref _lastDisruption, now);
                 if (session.Group.Role == GroupRole.Subscriber && !flags.SessionPresent)
                 {
-                    // The broker forgot the subscriptions with the session; without them nothing would arrive.
+                    // The broker forgot the subscriptions with the session; without them nothing would arrive. What
+                    // was published meanwhile was never the broker's to deliver: audit from when it is back.
+                    session.SessionLost |= !session.Group.CleanStart;
+                    session.Audit?.CameBackWithoutSession();
                     Subscribe(session);
                 }
 
@@ -144,11 +177,14 @@ public sealed partial class LoadRunner
             }
 
             session.Connected = true;
-            _counters.AddConnected();
+            _counters.Add(RunCounter.SessionsConnected);
         }
         else
         {
-            _counters.AddError($"connack {rc}", connectFailure: true);
+            // Counted once, by name; the close that follows the refusal is not a second error.
+            session.ConnectFailureCounted = true;
+            string refusal = MqttReasonText.Refusal(rc, session.Group.ProtocolVersion);
+            _counters.AddError(session.Connected ? $"reconnect refused: {refusal}" : $"connect refused: {refusal}", connectFailure: !session.Connected);
         }
     }
 
@@ -159,34 +195,61 @@ public sealed partial class LoadRunner
             return;
         }
 
-        session.LostConnection = true;
+        bool beforeConnAck = session.AwaitingConnAck;
+        session.AwaitingConnAck = false;
+        if (session.ConnectFailureCounted)
+        {
+            session.ConnectFailureCounted = false;
+            return;
+        }
 
+        string cause;
         if (c.ProtocolErrors > session.ProtocolErrorsSeen && c.LastProtocolError is { } error)
         {
             // A malformed packet from the broker closed this one session; the reason names the rule it broke.
             session.ProtocolErrorsSeen = c.ProtocolErrors;
-            _counters.AddError($"protocol error from broker: {error.Violation}");
+            cause = $"protocol error from broker: {error.Violation}";
+        }
+        else if (c.ServerDisconnectReason is { } reason)
+        {
+            cause = $"broker sent DISCONNECT: {MqttReasonText.ReasonCode(reason)} (0x{(byte)reason:X2})";
         }
         else
         {
-            _counters.AddError($"connection lost: {(MqttErrorCode)rc}");
+            cause = beforeConnAck ? "closed by the broker before CONNACK" : $"connection lost: {c.LastCloseReason ?? ((MqttErrorCode)rc).ToString()}";
         }
+
+        if (beforeConnAck)
+        {
+            // Never got in on this connection: a connect failure with its cause, not a lost session.
+            _counters.AddError(session.Connected ? $"reconnect: {cause}" : $"connect: {cause}", connectFailure: !session.Connected);
+            return;
+        }
+
+        session.LostConnection = true;
+        Volatile.Write(ref _lastDisruption, Stopwatch.GetTimestamp());
+        _counters.AddError(cause);
     }
 
     private void SubscribeAcknowledged(Session session, IReadOnlyList<int> granted)
     {
         session.Subscribed = true;
         _live.Record(LatencyMetric.SubAck, 0, session.SubscribeStarted, Stopwatch.GetTimestamp());
-        if (granted.Any(g => g >= 0x80))
+        foreach (int code in granted.Where(g => g >= 0x80))
         {
-            _counters.AddError("subscription refused");
+            _counters.AddError($"subscription refused: {MqttReasonText.ReasonCode((MqttReasonCode)code)} (0x{code:X2})");
         }
+
+        // The broker may grant less than asked [MQTT-3.9.3-2]; the audit then holds it to what it granted.
+        int asked = session.Group.Subscriptions.Max(s => (int)s.QoS);
+        int most = granted.Where(g => g < 0x80).DefaultIfEmpty(-1).Max();
+        session.GrantedQos = Math.Min(asked, most);
     }
 
     private void Delivered(Session session, MqttMessage message)
     {
         long now = Stopwatch.GetTimestamp();
-        _counters.AddReceived();
+        _counters.Add(RunCounter.Received);
         ReadOnlySpan<byte> stamp = message.Payload.IsSingleSegment
             ? message.Payload.FirstSpan
             : message.Payload.Slice(0, Math.Min(PayloadStamp.Size, message.Payload.Length)).ToArray();
@@ -196,12 +259,12 @@ public sealed partial class LoadRunner
             (bool duplicate, bool outOfOrder) = session.Audit!.Observe(publisher, sequence);
             if (duplicate)
             {
-                _counters.AddDuplicate();
+                _counters.Add(RunCounter.Duplicates);
             }
 
             if (outOfOrder)
             {
-                _counters.AddOutOfOrder();
+                _counters.Add(RunCounter.OutOfOrder);
             }
         }
     }
@@ -218,13 +281,29 @@ public sealed partial class LoadRunner
             }
         }
 
-        if (!c.Succeeded)
+        if (c.TimedOut)
         {
-            _counters.AddError($"publish refused 0x{(byte)c.ReasonCode:X2}");
+            _counters.Add(RunCounter.TimedOut);
+            _counters.AddError($"no {c.WaitingFor} within {Durations.Format(session.Group.AckTimeout)}");
             return;
         }
 
-        _counters.AddAcknowledged();
+        if (c.Discarded)
+        {
+            // The broker answered a reconnect with session present 0: it kept nothing, as the protocol lets it. The
+            // message was dropped with the session, not refused.
+            _counters.Add(RunCounter.DroppedWithSession);
+            return;
+        }
+
+        if (!c.Succeeded)
+        {
+            _counters.Add(RunCounter.Refused);
+            _counters.AddError($"publish refused: {MqttReasonText.ReasonCode(c.ReasonCode)} (0x{(byte)c.ReasonCode:X2})");
+            return;
+        }
+
+        _counters.AddAcknowledged((int)c.QoS);
         long intended = session.Intended[c.PacketId % session.Intended.Length];
         if (c.QoS == MqttQualityOfService.AtLeastOnce)
         {
@@ -315,9 +394,11 @@ public sealed partial class LoadRunner
 
                 Session session = sessions[i];
                 session.ConnectStarted = Stopwatch.GetTimestamp();
+                session.AwaitingConnAck = true;
                 MqttErrorCode rc = session.Client.Connect(_connectors[session.Index % _connectors.Length]);
                 if (rc != MqttErrorCode.Success)
                 {
+                    session.AwaitingConnAck = false;
                     _counters.AddError(session.Client.LastConnectError is { } why ? $"connect: {rc} ({why})" : $"connect: {rc}", connectFailure: true);
                     continue;
                 }
@@ -329,7 +410,45 @@ public sealed partial class LoadRunner
                     : session.Client.RunAsync(CancellationToken.None);
             }
 
-            await WaitAsync(() => sessions.All(s => s.Connected || s.Client.Socket is null), TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            await WaitForConnAcksAsync(sessions, group.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Until every session of the group has its CONNACK or has failed. A broker that goes quiet after the TCP
+    // handshake must not leave sessions "connecting" for the whole run: past the connect timeout each is closed and
+    // counted as a connect failure with that cause.
+    private async Task WaitForConnAcksAsync(List<Session> sessions, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        long limit = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            bool waiting = false;
+            long now = Stopwatch.GetTimestamp();
+            foreach (Session session in sessions)
+            {
+                if (!session.AwaitingConnAck)
+                {
+                    continue;
+                }
+
+                if (now - session.ConnectStarted < limit)
+                {
+                    waiting = true;
+                    continue;
+                }
+
+                session.AwaitingConnAck = false;
+                session.ConnectFailureCounted = true;
+                _counters.AddError($"connect: no CONNACK within {Durations.Format(timeout)}", connectFailure: true);
+                session.Client.Disconnect();
+            }
+
+            if (!waiting)
+            {
+                return;
+            }
+
+            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -341,7 +460,13 @@ public sealed partial class LoadRunner
             Subscribe(session);
         }
 
-        await WaitAsync(() => subscribers.All(s => s.Subscribed || s.Client.Socket is null), TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        TimeSpan timeout = subscribers.Select(s => s.Group.AckTimeout).Where(t => t > TimeSpan.Zero).DefaultIfEmpty(TimeSpan.FromSeconds(30)).Max();
+        await WaitAsync(() => subscribers.All(s => s.Subscribed || s.Client.Socket is null), timeout, cancellationToken).ConfigureAwait(false);
+        foreach (Session session in subscribers.Where(s => !s.Subscribed && s.Client.Socket is not null))
+        {
+            // A broker that never answers SUBSCRIBE: counted, and the session stays (a late SUBACK still counts).
+            _counters.AddError($"subscribe: no SUBACK within {Durations.Format(timeout)}");
+        }
     }
 
     private void Subscribe(Session session)
@@ -375,12 +500,13 @@ public sealed partial class LoadRunner
                 }
 
                 session.ConnectStarted = Stopwatch.GetTimestamp();
+                session.AwaitingConnAck = true;
                 if (session.Client.Reconnect() == MqttErrorCode.Success)
                 {
                     break;
                 }
 
-                _counters.AddError("reconnect failed");
+                _counters.AddError(session.Client.LastConnectError is { } why ? $"reconnect failed: {why}" : "reconnect failed");
             }
         }
     }

@@ -57,6 +57,10 @@ public sealed partial class LoadRunner
         long issued = 0;
         var dirty = new HashSet<Session>();
         bool backlogged = false;
+        double due = 0;
+        // Messages before this index were due while the broker held every session up (full windows, no connection).
+        long heldUpTo = 0;
+        long lateTicks = (long)(RunCounters.LateThreshold.TotalSeconds * Stopwatch.Frequency);
         while (!cancellationToken.IsCancellationRequested)
         {
             // A late wake-up, or full windows, must not shrink the stage: past its end the loop keeps going until
@@ -64,7 +68,7 @@ public sealed partial class LoadRunner
             double t = Math.Min(seconds, (double)(Stopwatch.GetTimestamp() - start) / Stopwatch.Frequency);
 
             // Messages due by time t under a rate moving linearly from fromRate to toRate.
-            double due = Math.Min(total, fromRate * t + (toRate - fromRate) * t * t / (2 * seconds));
+            due = Math.Min(total, fromRate * t + (toRate - fromRate) * t * t / (2 * seconds));
             backlogged = false;
             while (issued < (long)due)
             {
@@ -83,10 +87,19 @@ public sealed partial class LoadRunner
 
                 if (!sent)
                 {
-                    // Every window is full: the message stays due, and keeps its intended time.
-                    _counters.AddBacklogged();
+                    // Every window is full (or every connection down): the message stays due, and keeps its intended
+                    // time. Everything due by now was held up by the broker, so its lateness is not the generator's.
+                    _counters.Add(RunCounter.Backlogged);
                     backlogged = true;
+                    heldUpTo = (long)due;
                     break;
+                }
+
+                // Late by the generator's own doing only if nothing the broker did held it: not due while every
+                // window was full, nor before the last connection came back from a loss.
+                if (issued >= heldUpTo && intended > Volatile.Read(ref _lastDisruption) && Stopwatch.GetTimestamp() - intended > lateTicks)
+                {
+                    _counters.Add(RunCounter.Late);
                 }
 
                 issued++;
@@ -108,9 +121,21 @@ public sealed partial class LoadRunner
                 ? Stopwatch.GetTimestamp() + Stopwatch.Frequency / 5_000
                 : start + (long)(IntendedSeconds(Math.Min(issued + 1, total), fromRate, toRate, seconds) * Stopwatch.Frequency);
             wake = Math.Max(wake, Stopwatch.GetTimestamp() + (long)(_profile.Tick.TotalSeconds * Stopwatch.Frequency));
-            await PreciseTimer.Shared.WaitUntilAsync(wake, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await PreciseTimer.Shared.WaitUntilAsync(wake, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The run ended mid-stage: what was due and not sent is still counted below.
+                break;
+            }
         }
 
+        // What the schedule made due and what of it never went out, and why: the verdict tells a generator that fell
+        // behind from a broker whose acknowledgements held every window full.
+        _counters.AddDue((long)due, Math.Max(0, (long)due - issued), backlogged);
+        cancellationToken.ThrowIfCancellationRequested();
         return next;
     }
 
@@ -203,6 +228,21 @@ public sealed partial class LoadRunner
             }
         }
 
+        if (rc is MqttErrorCode.PayloadSize or MqttErrorCode.NotSupported && session.Client.LastPublishRefusal is { } refusal)
+        {
+            // The broker's CONNACK forbids this message; sending it would only get the session disconnected. It is
+            // counted as not sent, and the schedule moves on (it would be refused again, however long it waited).
+            ServerLimits limits = session.Client.Session.Limits;
+            _counters.Add(RunCounter.NotSent);
+            _counters.AddError(refusal switch
+            {
+                PublishRefusal.PacketTooLarge => $"not sent: larger than the broker's Maximum Packet Size ({limits.MaximumPacketSize} B)",
+                PublishRefusal.QosNotSupported => $"not sent: QoS {(int)qos} above the broker's Maximum QoS {(int)limits.MaximumQos}",
+                _ => "not sent: retained, and the broker has Retain Available 0",
+            });
+            return true;
+        }
+
         if (rc != MqttErrorCode.Success)
         {
             return false;
@@ -218,7 +258,7 @@ public sealed partial class LoadRunner
 
         if (qos == MqttQualityOfService.AtMostOnce)
         {
-            _counters.AddAcknowledged();
+            _counters.AddAcknowledged(0);
             _live.Record(LatencyMetric.QoS0Write, intendedTicks, now, Stopwatch.GetTimestamp());
         }
         else

@@ -106,7 +106,7 @@ public sealed partial class LoadRunner
             received += session.Client.BytesReceived;
         }
 
-        return new Totals(_counters.Sent, _counters.Acknowledged, _counters.Received, resends, _counters.Reconnects, _counters.Errors, sent, received,
+        return new Totals(_counters[RunCounter.Sent], _counters[RunCounter.Acknowledged], _counters[RunCounter.Received], resends, _counters[RunCounter.Reconnects], _counters.Errors, sent, received,
             Environment.CpuUsage.TotalTime, GC.GetTotalPauseDuration());
     }
 

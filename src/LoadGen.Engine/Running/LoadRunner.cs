@@ -26,6 +26,10 @@ public sealed partial class LoadRunner
     // Set once the run is ending, so sessions closed on purpose are neither counted as errors nor reconnected.
     private volatile bool _stopping;
     private string? _partial;
+
+    // When a session last lost its connection or got it back (Stopwatch ticks): messages due before then were held up
+    // by the broker's outage, so their lateness is not the generator's.
+    private long _lastDisruption;
     private MemoryFootprint? _memory;
 
     // Shared by every session: see Wire.
@@ -159,6 +163,13 @@ public sealed partial class LoadRunner
         {
             // The duration ran out, Ctrl+C, or every session lost its broker: the results gathered so far are written.
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A fault in the engine itself ends the run, never the results: what was gathered is written, marked
+            // partial with the failure, and the verdict fails.
+            _partial = $"engine failure: {ex.GetType().Name}: {ex.Message}";
+            run.Cancel();
+        }
 
         await sampler.DisposeAsync().ConfigureAwait(false);
         Sample();
@@ -168,9 +179,11 @@ public sealed partial class LoadRunner
         }
         else if (_partial is null && _sessions.Count > 0 && _sessions.All(s => !s.Client.IsConnected))
         {
-            _partial = "every session lost its connection (broker gone?)";
+            _partial = EveryConnectionGone();
         }
 
+        // Before the sessions close: what is still unacknowledged on a live connection after the drain.
+        long inflightAtEnd = _sessions.Where(s => s.Group.Role == GroupRole.Publisher && s.Client.IsConnected).Sum(s => (long)s.Client.Session.InFlight);
         _stopping = true;
         ResendCounters resends = SumResends();
         long bytesSent = _sessions.Sum(s => s.Client.BytesSent);
@@ -205,20 +218,49 @@ public sealed partial class LoadRunner
             await metrics.DisposeAsync().ConfigureAwait(false);
         }
 
-        return BuildResult(broker, audit, resends, brokerDropped, bytesSent, bytesReceived, embedded is not null, faults);
+        return BuildResult(broker, audit, resends, brokerDropped, bytesSent, bytesReceived, inflightAtEnd, embedded is not null, faults);
+    }
+
+    // Why no session is connected any more, named from what was counted: "the broker refused all 5 connections: not
+    // authorized (5)", "no CONNACK within 10 s", "the broker closed every connection: packet too large (0x95)".
+    private string EveryConnectionGone()
+    {
+        KeyValuePair<string, long>[] errors = _counters.ErrorsByReason.OrderByDescending(e => e.Value).ThenBy(e => e.Key, StringComparer.Ordinal).ToArray();
+        string Top(Func<string, bool> which, string prefix) =>
+            errors.Where(e => which(e.Key)).Select(e => e.Key.StartsWith(prefix, StringComparison.Ordinal) ? e.Key[prefix.Length..] : e.Key).FirstOrDefault() ?? "no cause counted";
+        int sessions = _sessions.Count;
+        if (_counters[RunCounter.SessionsConnected] == 0)
+        {
+            if (errors.Length > 0 && errors.All(e => e.Key.StartsWith("connect refused: ", StringComparison.Ordinal)))
+            {
+                return $"the broker refused all {sessions} connections: {Top(k => true, "connect refused: ")}";
+            }
+
+            return errors.Any(e => e.Key.StartsWith("connect: no CONNACK", StringComparison.Ordinal)) && errors.Length == 1
+                ? $"{Top(k => true, "connect: ")} (all {sessions} sessions)"
+                : $"no session connected: {Top(RunVerdict.IsConnectFailure, "")}";
+        }
+
+        return $"the broker closed every connection: {Top(k => !RunVerdict.IsConnectFailure(k), "broker sent DISCONNECT: ")}";
     }
 
     // The QoS guarantee audit: per QoS, what the subscribers lost, got twice or out of order. QoS 1 must lose nothing
-    // and QoS 2 must also deliver exactly once, where the setup promises it: subscribers that kept their connection or
-    // a persistent session, and a broker that dropped nothing from a full queue. QoS 0 loss is reported, never failed.
+    // and QoS 2 must also deliver exactly once, where the broker promised it: subscribers that kept their connection
+    // or a session the broker kept (session present 1), and a broker that dropped nothing from a full queue. A
+    // subscription granted a lower QoS is held to the QoS granted. QoS 0 loss is reported, never failed.
     private List<QosAudit> Audit(long brokerDropped)
     {
         List<Session> subscribers = _sessions.Where(s => s.Audit is not null).ToList();
-        bool promised = brokerDropped == 0 && subscribers.All(s => !s.LostConnection || !s.Group.CleanStart);
+        int lostSession = subscribers.Count(s => s.SessionLost);
+        int cleanLost = subscribers.Count(s => s.LostConnection && s.Group.CleanStart);
+        bool promised = brokerDropped == 0 && cleanLost == 0 && lostSession == 0;
+        int granted = subscribers.Where(s => s.GrantedQos >= 0).Select(s => s.GrantedQos).DefaultIfEmpty(2).Min();
 
-        // Messages the broker never acknowledged (the publisher's session ended with them in flight) were never the
-        // broker's to deliver: missing ones up to that many are not a broken promise.
-        long unacknowledged = _sessions.Where(s => s.Group.Role == GroupRole.Publisher).Sum(s => (long)s.Client.Session.InFlight);
+        // Messages the broker never acknowledged (still in flight when the publisher's session ended, refused, or
+        // dropped with a session it did not keep) were never the broker's to deliver: missing ones up to that many
+        // are not a broken promise.
+        long unacknowledged = _sessions.Where(s => s.Group.Role == GroupRole.Publisher).Sum(s => (long)s.Client.Session.InFlight)
+            + _counters[RunCounter.Refused] + _counters[RunCounter.DroppedWithSession];
         var audit = new List<QosAudit>();
         for (int qos = 0; qos <= 2; qos++)
         {
@@ -236,27 +278,35 @@ public sealed partial class LoadRunner
             long duplicates = subscribers.Sum(s => s.Audit!.Duplicates(level));
             long received = subscribers.Sum(s => s.Audit!.Received(level));
             long outOfOrder = subscribers.Sum(s => s.Audit!.OutOfOrder(level));
-            bool broken = qos switch
+            long away = subscribers.Sum(s => s.Audit!.MissedAway(level));
+            int effective = Math.Min(qos, granted);
+            bool broken = effective switch
             {
                 1 => lost > unacknowledged,
                 2 => lost > unacknowledged || duplicates > 0,
                 _ => false,
             };
-            string verdict = !broken ? (lost > 0 ? $"held ({lost} never acknowledged by the broker: their publisher's session ended first)" : "held")
-                : promised ? $"BROKEN: {lost} lost{(qos == 2 ? $", {duplicates} duplicated" : "")} although subscribers kept their sessions and nothing overflowed"
-                : $"not promised here ({(brokerDropped > 0 ? "the broker dropped queued messages" : "a subscriber with a clean session lost its connection")}): {lost} lost";
+            string downgrade = effective < qos ? $"QoS {qos} asked, QoS {effective} granted: audited as QoS {effective}; " : "";
+            string awayText = away > 0 ? $", {away} published while subscribers were away without a session (not the broker's to deliver)" : "";
+            string why = brokerDropped > 0 ? "the broker dropped queued messages"
+                : lostSession > 0 ? $"the broker kept no session for {lostSession} subscribers across a reconnect (session present 0)"
+                : "a subscriber with a clean session lost its connection";
+            string verdict = downgrade + (!broken ? (lost > 0 ? $"held ({lost} never acknowledged by the broker: refused, dropped with a session, or in flight when their publisher's session ended){awayText}" : $"held{awayText}")
+                : promised ? $"BROKEN: {lost} lost{(effective == 2 ? $", {duplicates} duplicated" : "")} although subscribers kept their sessions and nothing overflowed"
+                : $"not promised here ({why}): {lost} lost{awayText}");
             audit.Add(new QosAudit(qos, sent, received, lost, duplicates, outOfOrder, promised, !(broken && promised), verdict));
         }
 
         return audit;
     }
 
-    // The shared async model has no loop of its own to notice time passing: keep-alive PINGREQs and interval resends
-    // happen when the session is ticked. Twice per resend interval when a group has one, else once a second.
+    // The shared async model has no loop of its own to notice time passing: keep-alive PINGREQs, interval resends and
+    // acknowledgement timeouts happen when the session is ticked. Twice per resend interval or ack timeout, at most
+    // once a second.
     private async Task TickAsync(CancellationToken cancellationToken)
     {
-        TimeSpan[] intervals = _profile.Groups.Where(g => g.ResendInterval > TimeSpan.Zero).Select(g => g.ResendInterval / 2).ToArray();
-        TimeSpan period = intervals.Length > 0 ? TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(20).Ticks, intervals.Min().Ticks)) : TimeSpan.FromSeconds(1);
+        TimeSpan[] intervals = _profile.Groups.SelectMany(g => new[] { g.ResendInterval, g.AckTimeout }).Where(t => t > TimeSpan.Zero).Select(t => t / 2).ToArray();
+        TimeSpan period = intervals.Length > 0 ? TimeSpan.FromTicks(Math.Clamp(intervals.Min().Ticks, TimeSpan.FromMilliseconds(20).Ticks, TimeSpan.TicksPerSecond)) : TimeSpan.FromSeconds(1);
         using var timer = new PeriodicTimer(period);
         try
         {
@@ -307,7 +357,7 @@ public sealed partial class LoadRunner
         if (_phase != RunPhase.Connect && _sessions.Count > 0 && _sessions.All(s => !s.Client.IsConnected) &&
             _profile.Groups.All(g => g.ReconnectDelay <= TimeSpan.Zero))
         {
-            _partial ??= "every session lost its connection (broker gone?)";
+            _partial ??= EveryConnectionGone();
             run.Cancel();
         }
     }
@@ -322,7 +372,7 @@ public sealed partial class LoadRunner
         var quiet = Stopwatch.StartNew();
         while (clock.Elapsed < limit)
         {
-            long now = _counters.Received;
+            long now = _counters[RunCounter.Received];
             if (now != received)
             {
                 received = now;

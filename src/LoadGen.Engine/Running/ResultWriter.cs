@@ -15,7 +15,7 @@ public static class ResultWriter
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new FiniteDoubleConverter() },
     };
 
     /// <summary>Creates a new run folder, <c>{root}/{profile}-{yyyyMMdd-HHmmss}</c> (with a suffix if taken).</summary>
@@ -44,7 +44,8 @@ public static class ResultWriter
     /// <summary>A line saying the run was a shard, or merged from shards; null for a plain run.</summary>
     public static string? Sharding(RunResult r) =>
         r.MergedFrom is { Count: > 0 } from
-            ? $"Merged exactly from {from.Count} shard runs ({string.Join(", ", from)}): histogram counts added, counters summed, time series aligned."
+            ? $"Merged exactly from {from.Count} {(r.MergeForced is null ? "shard runs" : "runs")} ({string.Join(", ", from)}): histogram counts added, counters summed, time series aligned." +
+              (r.MergeForced is { } forced ? $" FORCED with --force although {forced}: the figures are sums of unrelated runs." : "")
             : r.Shard is { } shard ? $"Shard {shard} of the profile: its share of every group's sessions and rates. The SLO verdicts here are on this share alone; `loadgen merge` judges the whole run." : null;
 
     /// <summary>Reads a <c>result.json</c> back.</summary>
@@ -89,6 +90,27 @@ public static class ResultWriter
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The run's rates in one line: acknowledged msg/s for publishers, received msg/s for subscribers, and the error rate.
+    /// </summary>
+    public static string Rates(RunResult r)
+    {
+        CultureInfo c = CultureInfo.InvariantCulture;
+        var parts = new List<string>();
+        if (r.Counters.Get(RunCounter.Publishers) > 0 || r.Counters.Get(RunCounter.Subscribers) == 0)
+        {
+            parts.Add(string.Create(c, $"Throughput {r.Throughput:F0} msg/s acknowledged"));
+        }
+
+        if (r.Counters.Get(RunCounter.Subscribers) > 0)
+        {
+            parts.Add(string.Create(c, $"{(parts.Count == 0 ? "Received" : "received")} {r.Counters.Get(RunCounter.Received) / Math.Max(0.001, r.Seconds):F0} msg/s"));
+        }
+
+        parts.Add(string.Create(c, $"error rate {r.ErrorRate * 100:F3} %."));
+        return string.Join(", ", parts);
+    }
+
     /// <summary>The Markdown summary: verdict, SLOs, counters, latency table (invariant culture, for CI logs).</summary>
     public static string Summary(RunResult r)
     {
@@ -96,8 +118,13 @@ public static class ResultWriter
         CultureInfo c = CultureInfo.InvariantCulture;
         sb.AppendLine(c, $"# {r.Profile}: {(r.Passed ? "PASS" : "FAIL")}{(r.Partial ? $" (partial: {r.PartialReason})" : "")}");
         sb.AppendLine();
-        sb.AppendLine(c, $"Broker {r.Broker}, started {r.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC, {r.Seconds:F1} s measured, {r.SessionsPlanned} sessions.");
-        sb.AppendLine(c, $"Throughput {r.Throughput:F0} msg/s acknowledged, error rate {r.ErrorRate * 100:F3} %.");
+        sb.AppendLine(c, $"Broker {r.Broker}, started {r.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC, {(r.SecondsAsked > 0 ? $"{r.SecondsAsked:0.#} s asked, " : "")}{r.Seconds:F1} s measured, {r.SessionsPlanned} sessions.");
+        sb.AppendLine(Rates(r));
+        foreach (VerdictRule rule in r.Rules.Where(x => !x.Passed))
+        {
+            sb.AppendLine(c, $"FAIL {rule.Rule}: {rule.Text}.");
+        }
+
         if (Sharding(r) is { } sharding)
         {
             sb.AppendLine(sharding);
@@ -119,7 +146,7 @@ public static class ResultWriter
             sb.AppendLine("|---|---|---|");
             foreach (SloOutcome s in r.Slos)
             {
-                sb.AppendLine(c, $"| `{s.Threshold}` | {s.Measured:G6} | {(s.Passed ? "pass" : "FAIL")} |");
+                sb.AppendLine(c, $"| `{s.Threshold}` | {s.Shown} | {(s.Passed ? "pass" : "FAIL")} |");
             }
 
             sb.AppendLine();

@@ -2,82 +2,64 @@ using System.Collections.Concurrent;
 
 namespace LoadGen.Engine;
 
-/// <summary>What a run counts, updated from many sessions at once.</summary>
+/// <summary>
+/// What a run counts, updated from many sessions at once: one slot per <see cref="RunCounter"/>, so a counter is
+/// read and written by its member everywhere and named in one place, and errors by reason.
+/// </summary>
 public sealed class RunCounters
 {
-    private long _connected;
-    private long _connectFailures;
-    private long _sent;
-    private long _acknowledged;
-    private long _received;
-    private long _duplicates;
-    private long _outOfOrder;
-    private long _backlogged;
-    private long _reconnects;
-    private readonly long[] _sentByQos = new long[3];
+    private readonly long[] _values = new long[Enum.GetValues<RunCounter>().Length];
+
+    /// <summary>How late the generator may send an open-model message, by its own doing, before it counts as late.</summary>
+    public static TimeSpan LateThreshold { get; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Errors by reason (a CONNACK refusal, a protocol violation, a failed PUBACK, a lost connection).</summary>
     public ConcurrentDictionary<string, long> ErrorsByReason { get; } = new();
 
-    /// <summary>Sessions that got an accepted CONNACK.</summary>
-    public long Connected => Interlocked.Read(ref _connected);
-
-    /// <summary>Connections that failed or were refused.</summary>
-    public long ConnectFailures => Interlocked.Read(ref _connectFailures);
-
-    /// <summary>Messages published.</summary>
-    public long Sent => Interlocked.Read(ref _sent);
-
-    /// <summary>Messages whose handshake completed successfully (QoS 0: written).</summary>
-    public long Acknowledged => Interlocked.Read(ref _acknowledged);
-
-    /// <summary>Messages delivered to subscribers.</summary>
-    public long Received => Interlocked.Read(ref _received);
-
-    /// <summary>Deliveries of a sequence number already seen.</summary>
-    public long Duplicates => Interlocked.Read(ref _duplicates);
-
-    /// <summary>Deliveries that filled an earlier gap.</summary>
-    public long OutOfOrder => Interlocked.Read(ref _outOfOrder);
-
-    /// <summary>Scheduled sends that had to wait because every session's window was full.</summary>
-    public long Backlogged => Interlocked.Read(ref _backlogged);
-
-    /// <summary>Sessions that connected again after losing their connection.</summary>
-    public long Reconnects => Interlocked.Read(ref _reconnects);
+    /// <summary>A counter's value now.</summary>
+    public long this[RunCounter counter] => Interlocked.Read(ref _values[(int)counter]);
 
     /// <summary>All errors.</summary>
     public long Errors => ErrorsByReason.Values.Sum();
 
-    internal void AddConnected() => Interlocked.Increment(ref _connected);
+    /// <summary>Messages published at <paramref name="qos"/>.</summary>
+    public long SentAt(int qos) => this[RunCounterNames.SentAt(qos)];
+
+    /// <summary>Messages at <paramref name="qos"/> whose handshake completed successfully (QoS 0: written).</summary>
+    public long AcknowledgedAt(int qos) => this[RunCounterNames.AcknowledgedAt(qos)];
+
+    /// <summary>Every counter by its <c>result.json</c> name.</summary>
+    public Dictionary<string, long> Snapshot() => Enum.GetValues<RunCounter>().ToDictionary(c => c.Name(), c => this[c]);
+
+    internal void Add(RunCounter counter, long amount = 1) => Interlocked.Add(ref _values[(int)counter], amount);
+
+    // For figures computed once at the end (bytes, in flight, per-session sums): the value as measured.
+    internal void Set(RunCounter counter, long value) => Interlocked.Exchange(ref _values[(int)counter], value);
 
     internal void AddSent(int qos)
     {
-        Interlocked.Increment(ref _sent);
-        Interlocked.Increment(ref _sentByQos[qos]);
+        Add(RunCounter.Sent);
+        Add(RunCounterNames.SentAt(qos));
     }
 
-    /// <summary>Messages published at <paramref name="qos"/>.</summary>
-    public long SentAt(int qos) => Interlocked.Read(ref _sentByQos[qos]);
+    internal void AddAcknowledged(int qos)
+    {
+        Add(RunCounter.Acknowledged);
+        Add(RunCounterNames.AcknowledgedAt(qos));
+    }
 
-    internal void AddAcknowledged() => Interlocked.Increment(ref _acknowledged);
-
-    internal void AddReceived() => Interlocked.Increment(ref _received);
-
-    internal void AddDuplicate() => Interlocked.Increment(ref _duplicates);
-
-    internal void AddOutOfOrder() => Interlocked.Increment(ref _outOfOrder);
-
-    internal void AddBacklogged() => Interlocked.Increment(ref _backlogged);
-
-    internal void AddReconnect() => Interlocked.Increment(ref _reconnects);
+    internal void AddDue(long due, long unsent, bool windowsFull)
+    {
+        Add(RunCounter.Due, due);
+        Add(windowsFull ? RunCounter.UnsentWindowsFull : RunCounter.UnsentByGenerator, unsent);
+    }
 
     internal void AddError(string reason, bool connectFailure = false)
     {
         ErrorsByReason.AddOrUpdate(reason, 1, (_, n) => n + 1);
         if (connectFailure)
         {
-            Interlocked.Increment(ref _connectFailures);
+            Add(RunCounter.ConnectFailures);
         }
     }
 }

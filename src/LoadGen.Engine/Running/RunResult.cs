@@ -4,7 +4,14 @@ namespace LoadGen.Engine;
 public sealed record LatencySummary(long Count, double P50, double P90, double P99, double P999, double Max);
 
 /// <summary>One SLO threshold and what was measured against it.</summary>
-public sealed record SloOutcome(string Threshold, double Measured, bool Passed);
+/// <param name="Threshold">The threshold as written.</param>
+/// <param name="Measured">The measured value (microseconds, a fraction or msg/s), or null when the run has no data for it.</param>
+/// <param name="Passed">True when it held; an SLO with no data fails.</param>
+public sealed record SloOutcome(string Threshold, double? Measured, bool Passed)
+{
+    /// <summary>The measured value with its unit, for people: <c>3.28 ms</c>, <c>0.5 %</c>, <c>no data</c>.</summary>
+    public string Shown { get; init; } = Measured?.ToString("G6", System.Globalization.CultureInfo.InvariantCulture) ?? "no data";
+}
 
 /// <summary>
 /// The outcome of a run, as written to <c>result.json</c>. Latencies are microseconds; <c>Service</c> times from the
@@ -30,6 +37,9 @@ public sealed record RunResult
     /// <summary>Measured seconds (after warm-up).</summary>
     public required double Seconds { get; init; }
 
+    /// <summary>The duration the run was asked to last (the profile's or <c>--duration</c>), in seconds.</summary>
+    public double SecondsAsked { get; init; }
+
     /// <summary>True when the run was cut short.</summary>
     public bool Partial { get; init; }
 
@@ -41,6 +51,9 @@ public sealed record RunResult
 
     /// <summary>For a merged run: the shard run folders it was merged from, in shard order.</summary>
     public IReadOnlyList<string>? MergedFrom { get; init; }
+
+    /// <summary>For a merge of runs that were not shards of one run, merged anyway with <c>--force</c>: why they did not belong together.</summary>
+    public string? MergeForced { get; init; }
 
     /// <summary>Sessions planned across all groups.</summary>
     public int SessionsPlanned { get; init; }
@@ -93,8 +106,14 @@ public sealed record RunResult
     /// <summary>Each SLO and whether it held.</summary>
     public required IReadOnlyList<SloOutcome> Slos { get; init; }
 
-    /// <summary>True when the run went its full length, every SLO held and no QoS guarantee broke; a run cut short never passes.</summary>
-    public bool Passed => !Partial && Slos.All(s => s.Passed) && Audit.All(a => a.Passed);
+    /// <summary>The default rules every run is judged by (<see cref="RunVerdict"/>), each with what was found.</summary>
+    public IReadOnlyList<VerdictRule> Rules { get; init; } = [];
+
+    /// <summary>
+    /// True when the run went its full length, every default rule and every SLO held, and no QoS guarantee broke; a
+    /// run cut short never passes.
+    /// </summary>
+    public bool Passed => !Partial && Rules.All(r => r.Passed) && Slos.All(s => s.Passed) && Audit.All(a => a.Passed);
 }
 
 /// <summary>A metric's response and service times at <see cref="Percentiles"/>, in microseconds.</summary>

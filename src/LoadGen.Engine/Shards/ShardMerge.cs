@@ -45,9 +45,9 @@ public static class ShardMerge
     /// Merges the shard runs in <paramref name="folders"/> and writes the merged <c>result.json</c>, <c>summary.md</c>,
     /// <c>timeseries.csv</c> and <c>latency.hlog</c> to <paramref name="output"/>.
     /// </summary>
-    public static RunResult MergeTo(IReadOnlyList<string> folders, string output)
+    public static RunResult MergeTo(IReadOnlyList<string> folders, string output, bool force = false)
     {
-        (RunResult result, List<List<HistogramBase>> intervals) = Merge(folders);
+        (RunResult result, List<List<HistogramBase>> intervals) = Merge(folders, force);
         ResultWriter.Write(result, output);
         using var log = new HistogramLogStream(File.Create(Path.Combine(output, LogName)), result.StartedUtc);
         foreach (List<HistogramBase> batch in intervals)
@@ -59,7 +59,13 @@ public static class ShardMerge
     }
 
     /// <summary>Merges the shard runs in <paramref name="folders"/>; returns the result and the merged log, interval by interval.</summary>
-    public static (RunResult Result, List<List<HistogramBase>> Intervals) Merge(IReadOnlyList<string> folders)
+    /// <remarks>
+    /// Only shards of one run are merged: each a shard of the same count, of the same profile text, started within
+    /// <see cref="StartTolerance"/> of the others, no shard twice. Anything else throws, unless <paramref name="force"/>
+    /// merges it anyway and marks the result with what did not belong (<see cref="RunResult.MergeForced"/>).
+    /// </remarks>
+    /// <exception cref="ArgumentException">The runs are not shards of one run, and <paramref name="force"/> is false.</exception>
+    public static (RunResult Result, List<List<HistogramBase>> Intervals) Merge(IReadOnlyList<string> folders, bool force = false)
     {
         if (folders.Count == 0)
         {
@@ -67,6 +73,12 @@ public static class ShardMerge
         }
 
         var shards = folders.Select(f => (Folder: f, Result: ResultWriter.Read(Path.Combine(f, "result.json")), Log: ReadLog(f))).ToList();
+        string? mismatch = Mismatch(shards.Select(s => (s.Folder, s.Result)).ToList());
+        if (mismatch is not null && !force)
+        {
+            throw new ArgumentException($"these are not shards of one run: {mismatch}; merge them anyway with --force (the result is marked forced)");
+        }
+
         long origin = shards.Min(s => Epoch(s.Result.StartedUtc));
 
         // Totals per tag: every shard's intervals of the phase the run judges (connects and subscriptions over the
@@ -133,27 +145,29 @@ public static class ShardMerge
 
         Dictionary<string, long> counters = SumAll(results.Select(x => x.Counters));
         double throughput = results.Sum(x => x.Throughput);
-        long sent = counters.GetValueOrDefault("sent");
-        long errors = counters.GetValueOrDefault("errors");
+        long sent = counters.Get(RunCounter.Sent);
+        long errors = counters.Get(RunCounter.Errors);
         double errorRate = sent == 0 ? (errors > 0 ? 1 : 0) : (double)errors / sent;
 
-        return (new RunResult
+        return (RunVerdict.Judge(new RunResult
         {
             Profile = first.Profile,
             ProfileText = first.ProfileText,
             Broker = string.Join(", ", results.Select(x => x.Broker).Distinct()),
             StartedUtc = DateTimeOffset.FromUnixTimeMilliseconds(origin).UtcDateTime,
             Seconds = results.Max(x => x.Seconds),
+            SecondsAsked = results.Max(x => x.SecondsAsked),
             Partial = results.Any(x => x.Partial),
             PartialReason = results.Any(x => x.Partial)
                 ? string.Join("; ", results.Where(x => x.Partial).Select(x => $"shard {x.Shard ?? "?"}: {x.PartialReason}"))
                 : null,
+            MergeForced = mismatch,
             MergedFrom = folders.Select(f => Path.GetFileName(Path.TrimEndingDirectorySeparator(f))).ToList(),
             SessionsPlanned = results.Sum(x => x.SessionsPlanned),
             Counters = counters,
             Resends = SumAll(results.Select(x => x.Resends)),
             ResendRates = ResendRates(results),
-            Audit = MergeAudit(results),
+            Audit = MergeAudit(results, counters),
             Faults = results.Any(x => x.Faults is not null) ? SumAll(results.Where(x => x.Faults is not null).Select(x => x.Faults!)) : null,
             Errors = SumAll(results.Select(x => x.Errors)),
             Throughput = throughput,
@@ -165,8 +179,42 @@ public static class ShardMerge
             Response = response,
             Percentiles = percentiles,
             Timeline = timeline,
-            Slos = JudgeSlos(results, response, throughput, errorRate),
-        }, merged);
+            Slos = [],
+        }, results[0].Slos.Select(o => ProfileLoader.ParseSlo(o.Threshold)).ToList()), merged);
+    }
+
+    /// <summary>How far apart shards of one run may have started (they start together from one <c>--start-at</c>).</summary>
+    public static TimeSpan StartTolerance { get; } = TimeSpan.FromSeconds(10);
+
+    // Why these results are not the shards of one run, or null when they are.
+    private static string? Mismatch(List<(string Folder, RunResult Result)> shards)
+    {
+        string Name((string Folder, RunResult Result) s) => Path.GetFileName(Path.TrimEndingDirectorySeparator(s.Folder));
+        if (shards.FirstOrDefault(s => s.Result.Shard is null) is { Folder: not null } whole)
+        {
+            return $"{Name(whole)} is a whole run, not a shard (run shards with --shard i/N or --workers)";
+        }
+
+        Shard[] parsed = shards.Select(s => Shard.Parse(s.Result.Shard!)).ToArray();
+        if (parsed.Select(p => p.Count).Distinct().Count() > 1)
+        {
+            return $"shard counts differ ({string.Join(", ", shards.Select(s => $"{Name(s)}: {s.Result.Shard}"))})";
+        }
+
+        if (parsed.Select(p => p.Index).Distinct().Count() < parsed.Length)
+        {
+            return $"a shard appears twice ({string.Join(", ", shards.Select(s => $"{Name(s)}: {s.Result.Shard}"))})";
+        }
+
+        if (shards.Select(s => s.Result.ProfileText ?? "").Distinct(StringComparer.Ordinal).Count() > 1)
+        {
+            return "they ran different profiles (profile text differs)";
+        }
+
+        DateTime first = shards.Min(s => s.Result.StartedUtc), last = shards.Max(s => s.Result.StartedUtc);
+        return last - first > StartTolerance
+            ? $"they started {(last - first).TotalSeconds:0} s apart, more than the {StartTolerance.TotalSeconds:0} s shards of one run may (start them with one --start-at)"
+            : null;
     }
 
     private static IReadOnlyList<HistogramBase> ReadLog(string folder)
@@ -220,17 +268,18 @@ public static class ShardMerge
         var rates = new Dictionary<string, double>();
         foreach (string key in results.SelectMany(r => r.ResendRates.Keys).Distinct())
         {
-            string qos = "sent_" + key[..key.IndexOf('.')];
-            long published = results.Sum(r => r.Counters.GetValueOrDefault(qos));
-            rates[key] = published == 0 ? 0 : results.Sum(r => r.ResendRates.GetValueOrDefault(key) * r.Counters.GetValueOrDefault(qos)) / published;
+            RunCounter qos = RunCounterNames.SentAt(key[3] - '0');
+            long published = results.Sum(r => r.Counters.Get(qos));
+            rates[key] = published == 0 ? 0 : results.Sum(r => r.ResendRates.GetValueOrDefault(key) * r.Counters.Get(qos)) / published;
         }
 
         return rates;
     }
 
     // Each shard audited the publishers it ran itself, and counted gaps for the others; the counts add up, and the
-    // guarantee held only if it held in every shard.
-    private static List<QosAudit> MergeAudit(List<RunResult> results) =>
+    // guarantee held only if it held in every shard. What was sent comes from every shard's counters: a shard with
+    // publishers and no subscriber audits nothing, yet its messages were sent.
+    private static List<QosAudit> MergeAudit(List<RunResult> results, IReadOnlyDictionary<string, long> counters) =>
         results.SelectMany(r => r.Audit).GroupBy(a => a.Qos).OrderBy(g => g.Key).Select(g =>
         {
             bool passed = g.All(a => a.Passed);
@@ -238,7 +287,7 @@ public static class ShardMerge
             string verdict = passed
                 ? (lost > 0 || duplicates > 0 ? $"held in every shard ({lost} lost, {duplicates} duplicates, none promised against)" : "held in every shard")
                 : $"broken in {g.Count(a => !a.Passed)} of {g.Count()} shards: {string.Join("; ", g.Where(a => !a.Passed).Select(a => a.Verdict))}";
-            return new QosAudit(g.Key, g.Sum(a => a.Sent), g.Sum(a => a.Received), lost, duplicates, g.Sum(a => a.OutOfOrder),
+            return new QosAudit(g.Key, counters.Get(RunCounterNames.SentAt(g.Key)), g.Sum(a => a.Received), lost, duplicates, g.Sum(a => a.OutOfOrder),
                 g.All(a => a.Promised), passed, verdict);
         }).ToList();
 
@@ -271,13 +320,6 @@ public static class ShardMerge
             measured.Sum(m => m.ResidentBytesPerSession * m.Sessions) / sessions,
             measured.Any(m => m.IncludesBroker),
             measured.Sum(m => m.ProcessResidentBytesPerSession * m.Sessions) / sessions);
-    }
-
-    // The profile's SLOs, judged again on the merged numbers (a shard's p99 says nothing about the whole run's).
-    private static List<SloOutcome> JudgeSlos(List<RunResult> results, Dictionary<string, LatencySummary> response, double throughput, double errorRate)
-    {
-        // The thresholds as the shards judged them (every shard runs the same profile).
-        return RunHistograms.Judge(results[0].Slos.Select(o => ProfileLoader.ParseSlo(o.Threshold)), response, throughput, errorRate);
     }
 
     private sealed class Bucket

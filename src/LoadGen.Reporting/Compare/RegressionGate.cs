@@ -64,6 +64,15 @@ public sealed partial record RegressionGate(string Text, string Measure, double 
         };
     }
 
+    /// <summary>A value of this gate's measure with its unit: <c>3.281 ms</c>, <c>1200 msg/s</c>, <c>0.05 %</c>; <c>-</c> when missing.</summary>
+    public string Format(double? value) => value switch
+    {
+        null => "-",
+        { } v when Measure == "throughput" => v.ToString("0.#", CultureInfo.InvariantCulture) + " msg/s",
+        { } v when Measure == "error_rate" => (v * 100).ToString("0.###", CultureInfo.InvariantCulture) + " %",
+        { } v => (v / 1000).ToString("0.###", CultureInfo.InvariantCulture) + " ms",
+    };
+
     /// <summary>Checks the gate: the candidate fails it when it moved the wrong way by more than the allowance.</summary>
     public GateOutcome Check(RunResult baseline, RunResult candidate)
     {

@@ -45,7 +45,7 @@ public static class RunComparison
             {
                 string change = g.ChangePercent is { } p ? $"{p:+0.0;-0.0;0.0} %" : "-";
                 string verdict = g.Passed ? "pass" : g.Problem is null ? "**FAIL**" : $"**FAIL** ({g.Problem})";
-                sb.AppendLine(C, $"| `{g.Gate.Text}` | {g.Baseline:0.###} | {g.Candidate:0.###} | {change} | {verdict} |");
+                sb.AppendLine(C, $"| `{g.Gate.Text}` | {g.Gate.Format(g.Baseline)} | {g.Gate.Format(g.Candidate)} | {change} | {verdict} |");
             }
         }
 

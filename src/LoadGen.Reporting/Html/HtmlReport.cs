@@ -50,17 +50,28 @@ public static class HtmlReport
             html.Append(C, $"<p><strong>Partial run:</strong> {E(result.PartialReason ?? "cut short")}. Everything gathered until then is below.</p>\n");
         }
 
-        html.Append(C, $"<p>Broker <code>{E(result.Broker)}</code>, started {result.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC, {result.Seconds:F1} s measured, {result.SessionsPlanned} sessions. ");
-        html.Append(C, $"Throughput <strong>{result.Throughput:F0} msg/s</strong> acknowledged, error rate {result.ErrorRate * 100:F3} %.</p>\n");
+        html.Append(C, $"<p>Broker <code>{E(result.Broker)}</code>, started {result.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC, {(result.SecondsAsked > 0 ? $"{result.SecondsAsked:0.#} s asked, " : "")}{result.Seconds:F1} s measured, {result.SessionsPlanned} sessions. ");
+        html.Append(C, $"{E(ResultWriter.Rates(result))}</p>\n");
+        if (result.Rules.Count > 0)
+        {
+            html.Append("<h2>Verdict</h2>\n<table><tr><th>rule</th><th>found</th><th>verdict</th></tr>\n");
+            foreach (VerdictRule rule in result.Rules)
+            {
+                html.Append(C, $"<tr><td>{E(rule.Rule)}</td><td style=\"text-align:left\">{E(rule.Text)}</td><td>{(rule.Passed ? "pass" : "<strong>FAIL</strong>")}</td></tr>\n");
+            }
+
+            html.Append("</table>\n");
+        }
+
         if (result.Slos.Count > 0)
         {
             html.Append("<h2>Service-level objectives</h2>\n<table><tr><th>SLO</th><th>measured</th><th>verdict</th></tr>\n");
             foreach (SloOutcome slo in result.Slos)
             {
-                html.Append(C, $"<tr><td><code>{E(slo.Threshold)}</code></td><td>{slo.Measured:G6}</td><td>{(slo.Passed ? "pass" : "<strong>FAIL</strong>")}</td></tr>\n");
+                html.Append(C, $"<tr><td><code>{E(slo.Threshold)}</code></td><td>{E(slo.Shown)}</td><td>{(slo.Passed ? "pass" : "<strong>FAIL</strong>")}</td></tr>\n");
             }
 
-            html.Append("</table>\n<p class=\"note\">Latency SLOs are judged on response time, in microseconds; throughput in msg/s.</p>\n");
+            html.Append("</table>\n<p class=\"note\">Latency SLOs are judged on response time.</p>\n");
         }
 
         if (result.Audit.Count > 0)

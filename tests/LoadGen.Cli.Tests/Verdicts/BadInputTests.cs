@@ -1,0 +1,78 @@
+namespace LoadGen.Cli.Tests.Verdicts;
+
+/// <summary>Bad usage and bad input: exit 2 with one line that names what is wrong, never a stack trace or the whole help.</summary>
+public class BadInputTests
+{
+    [Theory]
+    [InlineData("pub -c abc -t x", "loadgen pub: Cannot parse argument 'abc' for option '-c'")]
+    [InlineData("", "loadgen: Required command was not provided.")]
+    [InlineData("pub --bogus -t x", "loadgen pub: Unrecognized command or argument '--bogus'.")]
+    [InlineData("pub -t bench/#", "-t: \"bench/#\" has a wildcard (+ or #), which only subscriptions may use")]
+    [InlineData("pub -t +", "-t: \"+\" has a wildcard")]
+    [InlineData("pub -t x -L -1", "-L: -1 is out of range; allowed: 0 (until --duration) or more messages per session")]
+    [InlineData("pub -t x -s 8", "-s: 8 is out of range; allowed: 16 bytes")]
+    [InlineData("pub -t x -k 70000", "-k: 70000 is out of range; allowed: 0 to 65,535 seconds")]
+    [InlineData("pub -t x -q 3", "-q: 3 is out of range; allowed: 0, 1 or 2")]
+    [InlineData("pub -t x -F 0", "-F: 0 is out of range")]
+    [InlineData("pub -t x --duration 0s", "--duration: \"0s\" is not a duration such as 500us, 20ms, 30s, 2m or 1h, above zero")]
+    public void BadUsageExitsWith2AndOneLineNamingTheMistake(string args, string message)
+    {
+        (int exit, string output, string error) = LoadgenProcess.Run(args.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+        Assert.True(exit == 2, $"exit {exit}\n{output}\n{error}");
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Description:", output + error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnEmptyPublisherTopicIsRefused()
+    {
+        (int exit, _, string error) = LoadgenProcess.Run("pub", "-t", "");
+        Assert.True(exit == 2, error);
+        Assert.Contains("-t: an empty topic", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("a: { b: 1\nc: 2\n", ":1:1: (yaml): malformed YAML: a flow collection opened on line 1 is not closed")]
+    [InlineData("name: x\n  bad: indentation\n", ":2:")]
+    [InlineData("name: [unclosed\n", ":2:1: (yaml): While parsing a flow sequence")]
+    public void MalformedYamlIsOneLineNamingTheFileLineAndColumn(string yaml, string message)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"loadgen-bad-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, yaml);
+        (int exit, _, string error) = LoadgenProcess.Run("run", path);
+
+        Assert.True(exit == 2, error);
+        Assert.Contains(path + message, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void AMergeOfRunsThatAreNotShardsOfOneRunIsRefusedUnlessForced()
+    {
+        string parent = Path.Combine(Path.GetTempPath(), $"loadgen-merge-{Guid.NewGuid():N}");
+        foreach ((string name, string started) in new[] { ("a", "2026-12-01T10:00:00Z"), ("b", "2026-12-01T11:00:00Z") })
+        {
+            string folder = Directory.CreateDirectory(Path.Combine(parent, name)).FullName;
+            File.WriteAllText(Path.Combine(folder, "result.json"), $$"""
+                { "profile": "p", "broker": "embedded", "started_utc": "{{started}}", "seconds": 10, "sessions_planned": 1,
+                  "counters": { "sent": 5, "sent_qos0": 5 }, "resends": {}, "errors": {}, "service": {}, "response": {}, "slos": [] }
+                """);
+            File.WriteAllText(Path.Combine(folder, "latency.hlog"), "");
+        }
+
+        (int exit, _, string error) = LoadgenProcess.Run("merge", parent, "--out", Path.Combine(parent, "merged"));
+        Assert.True(exit == 2, error);
+        Assert.Contains("these are not shards of one run: a is a whole run, not a shard", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(parent, "merged")));
+
+        (exit, string output, error) = LoadgenProcess.Run("merge", parent, "--out", Path.Combine(parent, "merged"), "--force");
+        Assert.True(exit is 0 or 1, error);
+        Assert.Contains("merged although a is a whole run", error, StringComparison.Ordinal);
+        string json = File.ReadAllText(Path.Combine(parent, "merged", "result.json"));
+        Assert.Contains("\"merge_forced\": \"a is a whole run, not a shard", json, StringComparison.Ordinal);
+        Assert.Contains("FORCED with --force", output, StringComparison.Ordinal);
+    }
+}
