@@ -164,6 +164,7 @@ public sealed partial class LoadRunner
             {
                 _counters.Add(RunCounter.Reconnects);
                 Volatile.Write(ref _lastDisruption, now);
+                SignalWindowFreed();
                 if (session.Group.Role == GroupRole.Subscriber && !flags.SessionPresent)
                 {
                     // The broker forgot the subscriptions with the session; without them nothing would arrive. What
@@ -256,6 +257,12 @@ public sealed partial class LoadRunner
         if (PayloadStamp.TryRead(stamp, out long sent, out int publisher, out int sequence))
         {
             _live.Record(LatencyMetric.EndToEnd, 0, sent, now);
+            if (message.QoS < (int)((uint)publisher >> 30))
+            {
+                // Delivered below the QoS it was published at: a subscription granted less, or a broker that downgraded.
+                _counters.Add(RunCounter.DeliveredBelowQos);
+            }
+
             (bool duplicate, bool outOfOrder) = session.Audit!.Observe(publisher, sequence);
             if (duplicate)
             {
@@ -280,6 +287,8 @@ public sealed partial class LoadRunner
                 session.InFlight[slot] = null;
             }
         }
+
+        SignalWindowFreed();
 
         if (c.TimedOut)
         {

@@ -116,14 +116,21 @@ public sealed partial class LoadRunner
                 break;
             }
 
-            // Sleep until the next message is due; with full windows, look again shortly, as acknowledgements free them.
-            long wake = backlogged
-                ? Stopwatch.GetTimestamp() + Stopwatch.Frequency / 5_000
-                : start + (long)(IntendedSeconds(Math.Min(issued + 1, total), fromRate, toRate, seconds) * Stopwatch.Frequency);
+            // Sleep until the next message is due. With every window full, wait for an acknowledgement (or a session
+            // coming back) to free one, bounded: polling instead burned seconds of CPU against a broker that never
+            // acknowledged.
+            long wake = start + (long)(IntendedSeconds(Math.Min(issued + 1, total), fromRate, toRate, seconds) * Stopwatch.Frequency);
             wake = Math.Max(wake, Stopwatch.GetTimestamp() + (long)(_profile.Tick.TotalSeconds * Stopwatch.Frequency));
             try
             {
-                await PreciseTimer.Shared.WaitUntilAsync(wake, cancellationToken).ConfigureAwait(false);
+                if (backlogged)
+                {
+                    await _windowFreed.WaitAsync(TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await PreciseTimer.Shared.WaitUntilAsync(wake, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException)
             {
@@ -137,6 +144,25 @@ public sealed partial class LoadRunner
         _counters.AddDue((long)due, Math.Max(0, (long)due - issued), backlogged);
         cancellationToken.ThrowIfCancellationRequested();
         return next;
+    }
+
+    // Wakes an open-model stage waiting for a window. Released when a QoS 1/2 message completes or a session connects;
+    // at most one permit, so completions that nobody waits for cost a volatile read each.
+    private readonly SemaphoreSlim _windowFreed = new(0, 1);
+
+    private void SignalWindowFreed()
+    {
+        if (_windowFreed.CurrentCount == 0)
+        {
+            try
+            {
+                _windowFreed.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another completion released it first.
+            }
+        }
     }
 
     // Inverse of the rate curve: when the k-th message of the stage is due.

@@ -172,6 +172,16 @@ public sealed partial class LoadRunner
         }
 
         await sampler.DisposeAsync().ConfigureAwait(false);
+
+        // The run ended (its duration, Ctrl+C) while some sessions still waited for CONNACK: each is a connect failure
+        // with that cause, not a session that merely never counted.
+        foreach (Session session in _sessions.Where(s => s.AwaitingConnAck))
+        {
+            session.AwaitingConnAck = false;
+            session.ConnectFailureCounted = true;
+            _counters.AddError("connect: no CONNACK before the run ended", connectFailure: true);
+        }
+
         Sample();
         if (cancellationToken.IsCancellationRequested)
         {
@@ -241,7 +251,12 @@ public sealed partial class LoadRunner
                 : $"no session connected: {Top(RunVerdict.IsConnectFailure, "")}";
         }
 
-        return $"the broker closed every connection: {Top(k => !RunVerdict.IsConnectFailure(k), "broker sent DISCONNECT: ")}";
+        // Said as the broker's doing only when it was: it disconnected or closed. A malformed packet or an overdue
+        // PINGRESP made the generator close the connection itself.
+        string cause = Top(k => !RunVerdict.IsConnectFailure(k), "broker sent DISCONNECT: ");
+        bool ours = cause.StartsWith("protocol error from broker", StringComparison.Ordinal) || cause.StartsWith("connection lost: no PINGRESP", StringComparison.Ordinal)
+            || cause.StartsWith("connection lost: an acknowledgement did not come", StringComparison.Ordinal);
+        return ours ? $"every connection was closed: {cause}" : $"the broker closed every connection: {cause}";
     }
 
     // The QoS guarantee audit: per QoS, what the subscribers lost, got twice or out of order. QoS 1 must lose nothing

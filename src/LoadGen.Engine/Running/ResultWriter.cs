@@ -125,6 +125,16 @@ public static class ResultWriter
             sb.AppendLine(c, $"FAIL {rule.Rule}: {rule.Text}.");
         }
 
+        foreach (SloOutcome slo in r.Slos.Where(x => !x.Passed))
+        {
+            sb.AppendLine(c, $"FAIL slo: `{slo.Threshold}` measured {slo.Shown}.");
+        }
+
+        foreach (QosAudit audit in r.Audit.Where(x => !x.Passed))
+        {
+            sb.AppendLine(c, $"FAIL audit: QoS {audit.Qos} {audit.Verdict}.");
+        }
+
         if (Sharding(r) is { } sharding)
         {
             sb.AppendLine(sharding);

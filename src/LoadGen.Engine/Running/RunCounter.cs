@@ -26,6 +26,8 @@ public enum RunCounter
     Duplicates,
     /// <summary>Deliveries that filled an earlier gap.</summary>
     OutOfOrder,
+    /// <summary>Deliveries at a lower QoS than the message was published at (a subscription granted less, or a downgrading broker).</summary>
+    DeliveredBelowQos,
     /// <summary>Messages some subscriber that heard from the publisher never got.</summary>
     Lost,
     /// <summary>Messages published at QoS 0.</summary>

@@ -76,6 +76,7 @@ public class MisbehavingBrokerTests
         Assert.Equal(System.Text.Json.JsonValueKind.Null, slo.GetProperty("measured").ValueKind);
         Assert.Equal("no data", slo.GetProperty("shown").GetString());
         Assert.Contains("| `p99(qos1) < 20ms` | no data | FAIL |", run.Summary, StringComparison.Ordinal);
+        Assert.Contains("FAIL slo: `p99(qos1) < 20ms` measured no data.", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,7 +87,7 @@ public class MisbehavingBrokerTests
 
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Equal(5, run.Errors["protocol error from broker: PacketTooLarge"]);
-        Assert.Equal("the broker closed every connection: protocol error from broker: PacketTooLarge", run.PartialReason);
+        Assert.Equal("every connection was closed: protocol error from broker: PacketTooLarge", run.PartialReason);
         Assert.True(run.PeakResidentBytes is > 0 and < 200L << 20, $"peak resident {run.PeakResidentBytes >> 20} MiB");
     }
 
@@ -109,6 +110,17 @@ public class MisbehavingBrokerTests
         Assert.Equal(new Dictionary<string, long> { ["connect: no CONNACK within 1 s"] = 5 }, run.Errors);
         Assert.Equal("no CONNACK within 1 s (all 5 sessions)", run.PartialReason);
         Assert.Contains("FAIL connect: 5 of 5 sessions did not connect: connect: no CONNACK within 1 s ×5", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SessionsStillWaitingForConnAckWhenTheRunEndsAreConnectFailures()
+    {
+        await using var broker = MisbehavingBroker.Start(new BrokerScript { NeverConnack = true });
+        VerdictRun run = VerdictRun.Of("conn", "-c", "5", "-i", "1", "--hold", "2s", "--broker", broker.Url);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Equal(new Dictionary<string, long> { ["connect: no CONNACK before the run ended"] = 5 }, run.Errors);
+        Assert.Equal(5, run.Counter("connect_failures"));
     }
 
     [Theory]
@@ -225,6 +237,7 @@ public class MisbehavingBrokerTests
         Assert.Equal(2, audit.GetProperty("qos").GetInt32());
         Assert.StartsWith("QoS 2 asked, QoS 1 granted: audited as QoS 1", audit.GetProperty("verdict").GetString(), StringComparison.Ordinal);
         Assert.Equal(50, run.Counter("received"));
+        Assert.Equal(50, run.Counter("delivered_below_qos"));
     }
 
     [Fact]
