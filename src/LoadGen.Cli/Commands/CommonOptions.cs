@@ -74,13 +74,10 @@ internal sealed class CommonOptions
         string? broker = parse.GetValue(_broker);
         if (broker is not null)
         {
-            foreach (string url in broker.Split(',', StringSplitOptions.TrimEntries))
+            if (!BrokerAddress.IsValidBroker(broker, out string? problem))
             {
-                if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("mqtt" or "mqtts" or "ws" or "wss") || uri.Port <= 0)
-                {
-                    Console.Error.WriteLine($"--broker: \"{url}\" is not a broker URL such as mqtt://127.0.0.1:1883; allowed: mqtt://host:port, mqtts://host:port, ws://host:port/path, wss://host:port/path");
-                    return false;
-                }
+                Console.Error.WriteLine($"--broker: {problem}");
+                return false;
             }
         }
 

@@ -24,6 +24,13 @@ internal static class FaultCommands
                 return 2;
             }
 
+            if (parse.GetValue(broker) is { } url && (!BrokerAddress.TryParse(url, out BrokerAddress? address, out string? problem) || address!.Scheme != "mqtt"))
+            {
+                // Calibration injects its delay through the fault proxy, which reads plain MQTT over TCP.
+                Console.Error.WriteLine($"--broker: {problem ?? $"\"{url}\": calibration runs through the fault proxy over plain TCP; allowed: mqtt://host:port"}");
+                return 2;
+            }
+
             CalibrationResult result = await Calibration.RunAsync(d, t, parse.GetValue(tolerance), parse.GetValue(broker) ?? "embedded", cancellationToken);
             Console.WriteLine(result);
             return result.Passed ? 0 : 1;
@@ -44,9 +51,10 @@ internal static class FaultCommands
         var command = new Command("proxy", "Run the fault-injecting MQTT proxy on its own, in front of a broker.") { listen, upstream, drop, delay, jitter, bandwidth, cutEvery, duration };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (!Uri.TryCreate(parse.GetValue(upstream), UriKind.Absolute, out Uri? uri) || uri.Scheme != "mqtt" || uri.Port <= 0)
+            if (!BrokerAddress.TryParse(parse.GetValue(upstream), out BrokerAddress? uri, out string? problem) || uri!.Scheme != "mqtt")
             {
-                Console.Error.WriteLine($"--upstream: \"{parse.GetValue(upstream)}\" is not a URL such as mqtt://127.0.0.1:1883");
+                // The proxy reads MQTT packets to drop and delay them: it needs them in the clear, over TCP.
+                Console.Error.WriteLine($"--upstream: {problem ?? $"\"{parse.GetValue(upstream)}\": the proxy reads plain MQTT; allowed: mqtt://host:port"}");
                 return 2;
             }
 

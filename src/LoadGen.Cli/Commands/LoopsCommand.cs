@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LoadGen.Engine;
 using LoadGen.Engine.Loops;
 using LoadGen.Reporting;
 
@@ -41,9 +42,16 @@ internal static class LoopsCommand
                 return 2;
             }
 
-            if (options.Broker != "embedded" && (!Uri.TryCreate(options.Broker, UriKind.Absolute, out Uri? uri) || uri.Scheme != "mqtt" || uri.Port <= 0))
+            if (!BrokerAddress.IsValidBroker(options.Broker, out string? problem))
             {
-                Console.Error.WriteLine($"--broker: \"{options.Broker}\" is not a URL such as mqtt://127.0.0.1:1883");
+                Console.Error.WriteLine($"--broker: {problem}");
+                return 2;
+            }
+
+            if (options.Broker != "embedded" && BrokerAddress.ParseList(options.Broker) is var brokers && (brokers.Count > 1 || brokers[0].Scheme != "mqtt"))
+            {
+                // The loop models drive raw sockets: what they measure is plain TCP to one broker.
+                Console.Error.WriteLine($"--broker: \"{options.Broker}\": the loop study runs over plain TCP to one broker; allowed: one mqtt://host:port");
                 return 2;
             }
 

@@ -40,6 +40,12 @@ internal static class QosCommand
                 return 2;
             }
 
+            if (parse.GetValue(broker) is { } url && !BrokerAddress.IsValidBroker(url, out string? problem))
+            {
+                Console.Error.WriteLine($"--broker: {problem}");
+                return 2;
+            }
+
             if (!CommonOptions.TryDuration(parse.GetValue(duration)!, out TimeSpan during))
             {
                 Console.Error.WriteLine($"--duration: \"{parse.GetValue(duration)}\" is not a duration such as 10s");

@@ -43,7 +43,7 @@ internal static class ReportCommands
             {
                 folders = ShardMerge.FindRuns(parse.GetValue(runs)!);
                 RunResult first = ResultWriter.Read(Path.Combine(folders[0], "result.json"));
-                string folder = parse.GetValue(output) ?? Path.Combine("results", $"{first.Profile}-merged-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+                string folder = parse.GetValue(output) ?? ResultWriter.FreeRunFolder("results", first.Profile + "-merged", DateTime.UtcNow);
                 Console.WriteLine($"loadgen: merging {folders.Count} runs: {string.Join(", ", folders)}");
                 RunResult merged = ShardMerge.MergeTo(folders, folder, parse.GetValue(force));
                 if (merged.MergeForced is { } forced)

@@ -203,13 +203,13 @@ public sealed partial class MqttClient
             long now = Stopwatch.GetTimestamp();
             if (_session.IsKeepAliveOverdue(now))
             {
-                return Fail(MqttErrorCode.KeepAlive, "no PINGRESP within the keep-alive period");
+                return Fail(MqttErrorCode.KeepAlive, MqttClientCloseReasons.NoPingResp);
             }
 
             _session.Poll(_output, now);
             if (_session.TakeAckTimeoutClose())
             {
-                return Fail(MqttErrorCode.ConnectionLost, $"an acknowledgement did not come within {_session.Options.AckTimeout?.TotalSeconds:0.###} s");
+                return Fail(MqttErrorCode.ConnectionLost, $"{MqttClientCloseReasons.AckTimeout} {_session.Options.AckTimeout?.TotalSeconds:0.###} s");
             }
 
             return MqttErrorCode.Success;

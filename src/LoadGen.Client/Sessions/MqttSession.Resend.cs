@@ -101,7 +101,23 @@ public sealed partial class MqttSession
     // then abandoned, resent or the connection closed, as the options say.
     private void ExpireOverdue(IBufferWriter<byte> output, long now, long timeoutTicks)
     {
-        Span<int> slots = _inflight.Capacity <= 1024 ? stackalloc int[_inflight.Capacity] : new int[_inflight.Capacity];
+        // Ticked for every session: a window too large for the stack borrows its slot list rather than allocating one.
+        int[]? rented = _inflight.Capacity <= 1024 ? null : System.Buffers.ArrayPool<int>.Shared.Rent(_inflight.Capacity);
+        try
+        {
+            ExpireOverdue(output, now, timeoutTicks, rented is null ? stackalloc int[_inflight.Capacity] : rented.AsSpan(0, _inflight.Capacity));
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<int>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private void ExpireOverdue(IBufferWriter<byte> output, long now, long timeoutTicks, Span<int> slots)
+    {
         int count = _inflight.CopyInFlightOrder(slots);
         for (int i = 0; i < count; i++)
         {

@@ -52,8 +52,8 @@ public static class LoopStudy
         }
         else
         {
-            var uri = new Uri(options.Broker);
-            (host, port) = (uri.Host, uri.Port);
+            BrokerAddress address = BrokerAddress.ParseList(options.Broker)[0];
+            (host, port) = (address.Host, address.Port);
         }
 
         var cases = new List<LoopMeasurement>();

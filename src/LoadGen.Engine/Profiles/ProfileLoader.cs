@@ -147,13 +147,17 @@ public static class ProfileLoader
             {
                 if (g is YamlSequenceNode list && list.Children.Count > 0)
                 {
+                    var nodes = new List<(YamlNode Node, string Path)>();
                     for (int i = 0; i < list.Children.Count; i++)
                     {
                         if (Group(list.Children[i], $"groups[{i}]") is { } group)
                         {
                             groups.Add(group);
+                            nodes.Add((list.Children[i], $"groups[{i}]"));
                         }
                     }
+
+                    PacketSizes(groups, nodes);
                 }
                 else
                 {
@@ -192,6 +196,31 @@ public static class ProfileLoader
         // faults: { drop: [ { packet: PUBACK, direction: downstream, probability: 0.05 } ], delay: { upstream: 5ms,
         // downstream: 5ms, jitter: 1ms }, bandwidth: 1000000, cut: { every: 10s, probability: 0.001 },
         // stall: { after: 5s, for: 2s }, seed: 1 }
+        // A subscriber that cannot take what the run's publishers send would close its session on the first message
+        // (3.1.1) or have the broker drop it (5.0, [MQTT-3.1.2-25]), and the run would blame the broker for the
+        // generator's own limit: refuse the profile instead.
+        private void PacketSizes(List<ClientGroup> groups, List<(YamlNode Node, string Path)> nodes)
+        {
+            for (int i = 0; i < groups.Count; i++)
+            {
+                ClientGroup subscriber = groups[i];
+                if (subscriber.Role != GroupRole.Subscriber)
+                {
+                    continue;
+                }
+
+                foreach (ClientGroup publisher in groups.Where(g => g.Role == GroupRole.Publisher && g.Topic is not null))
+                {
+                    // The topic's longest expansion is not known before the run: its template plus room for the numbers.
+                    long size = MqttEncoder.PublishSize(publisher.Topic!.Text.Length + 16, publisher.Payload.Max, MqttQualityOfService.ExactlyOnce, subscriber.ProtocolVersion);
+                    if (size > subscriber.MaximumPacketSize)
+                    {
+                        Error(nodes[i].Node, $"{nodes[i].Path}.max_packet_size", $"{subscriber.MaximumPacketSize} bytes is less than the {size}-byte PUBLISH group {publisher.Name} sends (payload {publisher.Payload.Max} B); allowed: at least {size}");
+                    }
+                }
+            }
+        }
+
         private Faults.FaultPlan? FaultSection(YamlNode node)
         {
             if (node is not YamlMappingNode map)
@@ -342,6 +371,11 @@ public static class ProfileLoader
                         _ => LoadGen.Client.AckTimeoutAction.Abandon,
                     },
                 };
+            }
+
+            if (group.AckTimeoutAction == LoadGen.Client.AckTimeoutAction.Resend && group.ProtocolVersion == MqttProtocolVersion.V500 && oat is not null)
+            {
+                Error(oat, $"{path}.on_ack_timeout", "MQTT 5.0 resends only on reconnect [MQTT-4.4.0-1]; allowed with protocol 5.0: abandon or close");
             }
 
             if (f.TryGetValue("max_packet_size", out YamlNode? mp))
@@ -646,9 +680,9 @@ public static class ProfileLoader
                 return "embedded";
             }
 
-            if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || uri.Scheme != "mqtt" || uri.Port <= 0)
+            if (!BrokerAddress.IsValidBroker(text, out string? problem))
             {
-                Error(node, "broker", $"\"{text}\" is neither 'embedded' nor a URL such as mqtt://127.0.0.1:1883");
+                Error(node, "broker", problem!);
             }
 
             return text;

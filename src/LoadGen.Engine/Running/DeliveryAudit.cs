@@ -79,7 +79,10 @@ internal sealed class DeliveryAudit
     /// from at that QoS, the messages it sent after the last one that arrived (<paramref name="sent"/> gives a
     /// publisher's count at a QoS, or -1 for a publisher this process did not run).
     /// </summary>
-    public long Lost(int qos, Func<int, int, int> sent)
+    /// <param name="qos">The QoS whose streams are counted.</param>
+    /// <param name="sent">A publisher's count at a QoS, or -1 for a publisher this process did not run.</param>
+    /// <param name="excused">Per stream, the sequence numbers the broker never acknowledged; they are not lost.</param>
+    public long Lost(int qos, Func<int, int, int> sent, IReadOnlyDictionary<int, HashSet<int>>? excused = null)
     {
         long lost = 0;
         foreach ((int stream, (int next, HashSet<int> missing)) in _streams)
@@ -91,7 +94,12 @@ internal sealed class DeliveryAudit
 
             // A publisher in another shard is unknown here (-1): only the gaps in what arrived count against it.
             int publisherSent = sent(stream & 0x3FFFFFFF, qos);
-            lost += missing.Count + (publisherSent < 0 ? 0 : Math.Max(0, publisherSent - next));
+            long tail = publisherSent < 0 ? 0 : Math.Max(0, publisherSent - next);
+            lost += missing.Count + tail;
+            if (excused is not null && excused.TryGetValue(stream, out HashSet<int>? never))
+            {
+                lost -= never.Count(s => missing.Contains(s) || (s >= next && s < publisherSent));
+            }
         }
 
         return lost;

@@ -26,6 +26,7 @@ public sealed partial class LoadRunner
         double seconds = Math.Max(0.001, measuredPoints.Sum(p => p.Seconds));
         long acknowledged = measuredPoints.Sum(p => p.Acknowledged);
         // The figures measured once at the end join the ones counted as the run went.
+        _counters.Set(RunCounter.ConnectFailures, _sessions.Count(s => !s.Connected));
         _counters.Set(RunCounter.Publishers, _sessions.Count(s => s.Group.Role == GroupRole.Publisher && s.Group.Stages.Any(st => st is not PauseStage)));
         _counters.Set(RunCounter.Subscribers, _sessions.Count(s => s.Group.Role == GroupRole.Subscriber));
         _counters.Set(RunCounter.Lost, audit.Sum(a => a.Lost));
@@ -62,7 +63,6 @@ public sealed partial class LoadRunner
         }
 
         double throughput = acknowledged / seconds;
-        double errorRate = _counters[RunCounter.Sent] == 0 ? (_counters.Errors > 0 ? 1 : 0) : (double)_counters.Errors / _counters[RunCounter.Sent];
 
         return RunVerdict.Judge(new RunResult
         {
@@ -83,7 +83,6 @@ public sealed partial class LoadRunner
             Faults = faults,
             Errors = new Dictionary<string, long>(_counters.ErrorsByReason),
             Throughput = throughput,
-            ErrorRate = errorRate,
             Generator = Cost(measuredPoints, brokerInProcess),
             Host = HostInfo.Current,
             Memory = _memory is null ? null : _memory with { IncludesBroker = brokerInProcess },

@@ -51,12 +51,12 @@ public sealed partial class LoadRunner
 
         public volatile bool Active;
 
-        // Between CONNECT written and CONNACK read, on the current connection: a close then is a connect failure.
-        public volatile bool AwaitingConnAck;
+        // Where the current connection attempt stands (ConnAck*). Whoever moves it out of ConnAckAwaiting counts the
+        // outcome, exactly once: a CONNACK racing the connect timeout, or a close racing a refusal, is never counted
+        // twice nor lost.
+        public int ConnAckState;
 
-        // Set when the broker refused CONNECT or never answered it: already counted, so the close that follows is not
-        // counted again as a lost connection.
-        public volatile bool ConnectFailureCounted;
+        public bool AwaitingConnAck => Volatile.Read(ref ConnAckState) == ConnAckAwaiting;
 
         public bool Connected { get; set; }
 
@@ -73,6 +73,20 @@ public sealed partial class LoadRunner
         // Protocol errors already counted, so each malformed packet is counted once, with its own reason.
         public long ProtocolErrorsSeen { get; set; }
     }
+
+    // The states of Session.ConnAckState.
+    private const int ConnAckNone = 0, ConnAckAwaiting = 1, ConnAckAnswered = 2, ConnAckFailed = 3;
+
+    // A connection attempt starts: CONNECT is about to go.
+    private static void ConnectStarting(Session session)
+    {
+        session.ConnectStarted = Stopwatch.GetTimestamp();
+        Volatile.Write(ref session.ConnAckState, ConnAckAwaiting);
+    }
+
+    // Ends a waiting attempt as failed; true when this caller did it and so must count it.
+    private static bool FailAttempt(Session session) =>
+        Interlocked.CompareExchange(ref session.ConnAckState, ConnAckFailed, ConnAckAwaiting) == ConnAckAwaiting;
 
     private void CreateSessions()
     {
@@ -143,87 +157,90 @@ public sealed partial class LoadRunner
 
     private void Connected(Session session, ConnectFlags flags, int rc)
     {
-        // Waiters look at AwaitingConnAck and then at Connected: lower it only once the outcome is recorded.
+        if (rc != 0)
+        {
+            // Counted once, by name; the close that follows the refusal is not a second error.
+            if (FailAttempt(session))
+            {
+                _counters.AddError(ErrorReasons.ConnectRefused(rc, session.Group.ProtocolVersion, reconnect: session.Connected));
+            }
+
+            return;
+        }
+
+        if (!session.AwaitingConnAck)
+        {
+            // The connect timeout got there first: that attempt is counted as failed and its connection is closing.
+            return;
+        }
+
+        // Waiters look at the state and then at Connected: record the outcome before the state moves on.
         try
         {
-            ConnectedOutcome(session, flags, rc);
+            Accepted(session, flags);
         }
         finally
         {
-            session.AwaitingConnAck = false;
+            Volatile.Write(ref session.ConnAckState, ConnAckAnswered);
         }
     }
 
-    private void ConnectedOutcome(Session session, ConnectFlags flags, int rc)
+    private void Accepted(Session session, ConnectFlags flags)
     {
-        if (rc == 0)
+        long now = Stopwatch.GetTimestamp();
+        _live.Record(LatencyMetric.Connect, 0, session.ConnectStarted, now);
+        if (session.Connected)
         {
-            long now = Stopwatch.GetTimestamp();
-            _live.Record(LatencyMetric.Connect, 0, session.ConnectStarted, now);
-            if (session.Connected)
+            _counters.Add(RunCounter.Reconnects);
+            Volatile.Write(ref _lastDisruption, now);
+            SignalWindowFreed();
+            if (session.Group.Role == GroupRole.Subscriber && !flags.SessionPresent)
             {
-                _counters.Add(RunCounter.Reconnects);
-                Volatile.Write(ref _lastDisruption, now);
-                SignalWindowFreed();
-                if (session.Group.Role == GroupRole.Subscriber && !flags.SessionPresent)
-                {
-                    // The broker forgot the subscriptions with the session; without them nothing would arrive. What
-                    // was published meanwhile was never the broker's to deliver: audit from when it is back.
-                    session.SessionLost |= !session.Group.CleanStart;
-                    session.Audit?.CameBackWithoutSession();
-                    Subscribe(session);
-                }
-
-                return;
+                // The broker forgot the subscriptions with the session; without them nothing would arrive. What
+                // was published meanwhile was never the broker's to deliver: audit from when it is back.
+                session.SessionLost |= !session.Group.CleanStart;
+                session.Audit?.CameBackWithoutSession();
+                Subscribe(session);
             }
 
-            session.Connected = true;
-            _counters.Add(RunCounter.SessionsConnected);
+            return;
         }
-        else
-        {
-            // Counted once, by name; the close that follows the refusal is not a second error.
-            session.ConnectFailureCounted = true;
-            string refusal = MqttReasonText.Refusal(rc, session.Group.ProtocolVersion);
-            _counters.AddError(session.Connected ? $"reconnect refused: {refusal}" : $"connect refused: {refusal}", connectFailure: !session.Connected);
-        }
+
+        session.Connected = true;
+        _counters.Add(RunCounter.SessionsConnected);
     }
 
     private void Disconnected(Session session, MqttClient c, int rc)
     {
-        if (rc == 0 || _stopping)
+        // The attempt is over whatever ended it; a refusal or a timeout already counted itself.
+        int state = Interlocked.Exchange(ref session.ConnAckState, ConnAckNone);
+        if (rc == 0 || _stopping || state == ConnAckFailed)
         {
             return;
         }
 
-        bool beforeConnAck = session.AwaitingConnAck;
-        session.AwaitingConnAck = false;
-        if (session.ConnectFailureCounted)
-        {
-            session.ConnectFailureCounted = false;
-            return;
-        }
+        bool beforeConnAck = state == ConnAckAwaiting;
 
         string cause;
         if (c.ProtocolErrors > session.ProtocolErrorsSeen && c.LastProtocolError is { } error)
         {
             // A malformed packet from the broker closed this one session; the reason names the rule it broke.
             session.ProtocolErrorsSeen = c.ProtocolErrors;
-            cause = $"protocol error from broker: {error.Violation}";
+            cause = $"{ErrorReasons.ProtocolErrorPrefix}{error.Violation}";
         }
         else if (c.ServerDisconnectReason is { } reason)
         {
-            cause = $"broker sent DISCONNECT: {MqttReasonText.ReasonCode(reason)} (0x{(byte)reason:X2})";
+            cause = $"{ErrorReasons.ServerDisconnectPrefix}{MqttReasonText.ReasonCode(reason)} (0x{(byte)reason:X2})";
         }
         else
         {
-            cause = beforeConnAck ? "closed by the broker before CONNACK" : $"connection lost: {c.LastCloseReason ?? ((MqttErrorCode)rc).ToString()}";
+            cause = beforeConnAck ? "closed by the broker before CONNACK" : $"{ErrorReasons.ConnectionLostPrefix}{c.LastCloseReason ?? ((MqttErrorCode)rc).ToString()}";
         }
 
         if (beforeConnAck)
         {
             // Never got in on this connection: a connect failure with its cause, not a lost session.
-            _counters.AddError(session.Connected ? $"reconnect: {cause}" : $"connect: {cause}", connectFailure: !session.Connected);
+            _counters.AddError(ErrorReasons.ConnectFailed(cause, reconnect: session.Connected));
             return;
         }
 
@@ -283,6 +300,13 @@ public sealed partial class LoadRunner
             int slot = c.PacketId % session.InFlight.Length;
             if (session.InFlight[slot] is { } done)
             {
+                if (!c.Succeeded)
+                {
+                    // Never acknowledged (refused, timed out, dropped with a session the broker did not keep): not the
+                    // broker's to deliver, so the audit does not count it lost.
+                    Excuse(done);
+                }
+
                 session.Free.Push(done);
                 session.InFlight[slot] = null;
             }
@@ -293,7 +317,7 @@ public sealed partial class LoadRunner
         if (c.TimedOut)
         {
             _counters.Add(RunCounter.TimedOut);
-            _counters.AddError($"no {c.WaitingFor} within {Durations.Format(session.Group.AckTimeout)}");
+            _counters.AddError(ErrorReasons.AckTimeout(c.WaitingFor, session.Group.AckTimeout));
             return;
         }
 
@@ -308,7 +332,7 @@ public sealed partial class LoadRunner
         if (!c.Succeeded)
         {
             _counters.Add(RunCounter.Refused);
-            _counters.AddError($"publish refused: {MqttReasonText.ReasonCode(c.ReasonCode)} (0x{(byte)c.ReasonCode:X2})");
+            _counters.AddError(ErrorReasons.PublishRefused(c.ReasonCode));
             return;
         }
 
@@ -335,12 +359,32 @@ public sealed partial class LoadRunner
         }
     }
 
+    // Messages the broker never acknowledged, by stream (publisher and QoS) and sequence number: exactly the ones the
+    // audit must not hold against it, whatever the fan-out or the QoS.
+    private readonly Dictionary<int, HashSet<int>> _excused = new();
+
+    private void Excuse(byte[] payload)
+    {
+        if (PayloadStamp.TryRead(payload, out _, out int stream, out int sequence))
+        {
+            lock (_excused)
+            {
+                if (!_excused.TryGetValue(stream, out HashSet<int>? sequences))
+                {
+                    _excused[stream] = sequences = new HashSet<int>();
+                }
+
+                sequences.Add(sequence);
+            }
+        }
+    }
+
     private Func<IMqttTransport>[] CreateConnectors()
     {
         Uri[] brokers = _brokers.Length > 1 ? _brokers : [new Uri($"{(_brokers.Length == 1 ? _brokers[0].Scheme : "mqtt")}://{_host}:{_port}{(_brokers.Length == 1 ? _brokers[0].PathAndQuery : "")}")];
         System.Net.IPAddress?[] sources = _options.SourceAddresses.Count == 0 ? new System.Net.IPAddress?[1] : _options.SourceAddresses.ToArray();
         TimeSpan timeout = TimeSpan.FromSeconds(10);
-        TlsClientContext? tls = brokers.Any(b => b.Scheme is "mqtts" or "ssl" or "wss") ? (_options.Tls ?? new TlsSettings()).Load() : null;
+        TlsClientContext? tls = brokers.Any(b => b.Scheme is "mqtts" or "wss") ? (_options.Tls ?? new TlsSettings()).Load() : null;
 
         // Connector k pairs broker k % brokers with source k / brokers, so sessions spread evenly over every pair
         // (each pair has its own 28k ephemeral ports).
@@ -362,7 +406,7 @@ public sealed partial class LoadRunner
             System.Net.IPAddress? source = sources[k / brokers.Length];
             connectors[k] = url.Scheme switch
             {
-                "mqtts" or "ssl" => () =>
+                "mqtts" => () =>
                 {
                     TlsTransport t = TlsTransport.Connect(remote, url.Host, timeout, tls!, source);
                     _live.Record(LatencyMetric.TlsHandshake, 0, t.HandshakeStarted, t.HandshakeEnded);
@@ -402,13 +446,17 @@ public sealed partial class LoadRunner
                 }
 
                 Session session = sessions[i];
-                session.ConnectStarted = Stopwatch.GetTimestamp();
-                session.AwaitingConnAck = true;
+                ConnectStarting(session);
                 MqttErrorCode rc = session.Client.Connect(_connectors[session.Index % _connectors.Length]);
+
+                // A CONNECT whose write failed was already counted by the close it caused.
+                if (rc != MqttErrorCode.Success && FailAttempt(session))
+                {
+                    _counters.AddError(ErrorReasons.ConnectFailed(session.Client.LastConnectError is { } why ? $"{rc} ({why})" : rc.ToString(), reconnect: false));
+                }
+
                 if (rc != MqttErrorCode.Success)
                 {
-                    session.AwaitingConnAck = false;
-                    _counters.AddError(session.Client.LastConnectError is { } why ? $"connect: {rc} ({why})" : $"connect: {rc}", connectFailure: true);
                     continue;
                 }
 
@@ -446,10 +494,7 @@ public sealed partial class LoadRunner
                     continue;
                 }
 
-                session.AwaitingConnAck = false;
-                session.ConnectFailureCounted = true;
-                _counters.AddError($"connect: no CONNACK within {Durations.Format(timeout)}", connectFailure: true);
-                session.Client.Disconnect();
+                TimeOutConnAck(session, timeout);
             }
 
             if (!waiting)
@@ -458,6 +503,29 @@ public sealed partial class LoadRunner
             }
 
             await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // A CONNACK that did not come in time: counted once, and the connection closed (a reconnecting session tries again).
+    private void TimeOutConnAck(Session session, TimeSpan timeout)
+    {
+        if (FailAttempt(session))
+        {
+            _counters.AddError(ErrorReasons.ConnectFailed($"no CONNACK within {Durations.Format(timeout)}", reconnect: session.Connected));
+            session.Client.Disconnect();
+        }
+    }
+
+    // Reconnects get the connect timeout too, checked once a second by the sampler.
+    private void TimeOutReconnects()
+    {
+        long now = Stopwatch.GetTimestamp();
+        foreach (Session session in _sessions)
+        {
+            if (session.Connected && session.AwaitingConnAck && now - session.ConnectStarted > (long)(session.Group.ConnectTimeout.TotalSeconds * Stopwatch.Frequency))
+            {
+                TimeOutConnAck(session, session.Group.ConnectTimeout);
+            }
         }
     }
 
@@ -508,11 +576,15 @@ public sealed partial class LoadRunner
                     return;
                 }
 
-                session.ConnectStarted = Stopwatch.GetTimestamp();
-                session.AwaitingConnAck = true;
+                ConnectStarting(session);
                 if (session.Client.Reconnect() == MqttErrorCode.Success)
                 {
                     break;
+                }
+
+                if (!FailAttempt(session))
+                {
+                    continue;
                 }
 
                 _counters.AddError(session.Client.LastConnectError is { } why ? $"reconnect failed: {why}" : "reconnect failed");

@@ -260,12 +260,7 @@ public sealed partial class LoadRunner
             // counted as not sent, and the schedule moves on (it would be refused again, however long it waited).
             ServerLimits limits = session.Client.Session.Limits;
             _counters.Add(RunCounter.NotSent);
-            _counters.AddError(refusal switch
-            {
-                PublishRefusal.PacketTooLarge => $"not sent: larger than the broker's Maximum Packet Size ({limits.MaximumPacketSize} B)",
-                PublishRefusal.QosNotSupported => $"not sent: QoS {(int)qos} above the broker's Maximum QoS {(int)limits.MaximumQos}",
-                _ => "not sent: retained, and the broker has Retain Available 0",
-            });
+            _counters.AddError(ErrorReasons.NotSent(refusal, limits, (int)qos));
             return true;
         }
 

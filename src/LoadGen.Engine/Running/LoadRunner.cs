@@ -95,8 +95,16 @@ public sealed partial class LoadRunner
         else
         {
             // Several brokers, comma-separated: session i connects to broker i % count (one mosquitto holds ~20k).
-            _brokers = broker.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                .Select(u => new Uri(u)).ToArray();
+            try
+            {
+                _brokers = BrokerAddress.ParseList(broker).Select(b => b.ToUri()).ToArray();
+            }
+            catch (FormatException ex)
+            {
+                // Before any session exists: a usage error (exit 2), not a run that measured nothing.
+                throw new ArgumentException($"broker: {ex.Message}", ex);
+            }
+
             (_host, _port) = (_brokers[0].Host, _brokers[0].Port);
         }
 
@@ -177,9 +185,10 @@ public sealed partial class LoadRunner
         // with that cause, not a session that merely never counted.
         foreach (Session session in _sessions.Where(s => s.AwaitingConnAck))
         {
-            session.AwaitingConnAck = false;
-            session.ConnectFailureCounted = true;
-            _counters.AddError("connect: no CONNACK before the run ended", connectFailure: true);
+            if (FailAttempt(session))
+            {
+                _counters.AddError(ErrorReasons.ConnectFailed("no CONNACK before the run ended", reconnect: session.Connected));
+            }
         }
 
         Sample();
@@ -241,22 +250,21 @@ public sealed partial class LoadRunner
         int sessions = _sessions.Count;
         if (_counters[RunCounter.SessionsConnected] == 0)
         {
-            if (errors.Length > 0 && errors.All(e => e.Key.StartsWith("connect refused: ", StringComparison.Ordinal)))
+            if (errors.Length > 0 && errors.All(e => e.Key.StartsWith(ErrorReasons.ConnectRefusedPrefix, StringComparison.Ordinal)))
             {
-                return $"the broker refused all {sessions} connections: {Top(k => true, "connect refused: ")}";
+                return $"the broker refused all {sessions} connections: {Top(k => true, ErrorReasons.ConnectRefusedPrefix)}";
             }
 
-            return errors.Any(e => e.Key.StartsWith("connect: no CONNACK", StringComparison.Ordinal)) && errors.Length == 1
-                ? $"{Top(k => true, "connect: ")} (all {sessions} sessions)"
-                : $"no session connected: {Top(RunVerdict.IsConnectFailure, "")}";
+            return errors.Length == 1 && errors[0].Key.StartsWith(ErrorReasons.ConnectPrefix + "no CONNACK", StringComparison.Ordinal)
+                ? $"{Top(k => true, ErrorReasons.ConnectPrefix)} (all {sessions} sessions)"
+                : $"no session connected: {Top(ErrorReasons.IsConnectFailure, "")}";
         }
 
         // Said as the broker's doing only when it was: it disconnected or closed. A malformed packet or an overdue
         // PINGRESP made the generator close the connection itself.
-        string cause = Top(k => !RunVerdict.IsConnectFailure(k), "broker sent DISCONNECT: ");
-        bool ours = cause.StartsWith("protocol error from broker", StringComparison.Ordinal) || cause.StartsWith("connection lost: no PINGRESP", StringComparison.Ordinal)
-            || cause.StartsWith("connection lost: an acknowledgement did not come", StringComparison.Ordinal);
-        return ours ? $"every connection was closed: {cause}" : $"the broker closed every connection: {cause}";
+        string top = Top(k => !ErrorReasons.IsConnectFailure(k), "");
+        string cause = top.StartsWith(ErrorReasons.ServerDisconnectPrefix, StringComparison.Ordinal) ? top[ErrorReasons.ServerDisconnectPrefix.Length..] : top;
+        return ErrorReasons.IsClosedByGenerator(top) ? $"every connection was closed: {cause}" : $"the broker closed every connection: {cause}";
     }
 
     // The QoS guarantee audit: per QoS, what the subscribers lost, got twice or out of order. QoS 1 must lose nothing
@@ -269,13 +277,23 @@ public sealed partial class LoadRunner
         int lostSession = subscribers.Count(s => s.SessionLost);
         int cleanLost = subscribers.Count(s => s.LostConnection && s.Group.CleanStart);
         bool promised = brokerDropped == 0 && cleanLost == 0 && lostSession == 0;
-        int granted = subscribers.Where(s => s.GrantedQos >= 0).Select(s => s.GrantedQos).DefaultIfEmpty(2).Min();
 
-        // Messages the broker never acknowledged (still in flight when the publisher's session ended, refused, or
-        // dropped with a session it did not keep) were never the broker's to deliver: missing ones up to that many
-        // are not a broken promise.
-        long unacknowledged = _sessions.Where(s => s.Group.Role == GroupRole.Publisher).Sum(s => (long)s.Client.Session.InFlight)
-            + _counters[RunCounter.Refused] + _counters[RunCounter.DroppedWithSession];
+        // Messages still unacknowledged at the end (in flight on a live or a lost connection) join the ones that
+        // ended unacknowledged: none of them was the broker's to deliver.
+        foreach (Session publisher in _sessions.Where(s => s.Group.Role == GroupRole.Publisher))
+        {
+            lock (publisher.Free)
+            {
+                foreach (byte[]? held in publisher.InFlight)
+                {
+                    if (held is not null)
+                    {
+                        Excuse(held);
+                    }
+                }
+            }
+        }
+
         var audit = new List<QosAudit>();
         for (int qos = 0; qos <= 2; qos++)
         {
@@ -289,25 +307,27 @@ public sealed partial class LoadRunner
                 continue;
             }
 
-            long lost = subscribers.Sum(s => s.Audit!.Lost(level, (publisher, q) => _byIndex.TryGetValue(publisher, out Session? p) ? p.Sequences[q] : -1));
+            // Each subscriber is held to the QoS it was granted for what it heard [MQTT-3.9.3-2]: a QoS 1 grant may
+            // duplicate a QoS 2 stream, a QoS 0 grant may lose it.
+            int Effective(Session s) => s.GrantedQos < 0 ? level : Math.Min(level, s.GrantedQos);
+            long Lost(Session s) => s.Audit!.Lost(level, (publisher, q) => _byIndex.TryGetValue(publisher, out Session? p) ? p.Sequences[q] : -1, _excused);
+            long lost = subscribers.Sum(Lost);
             long duplicates = subscribers.Sum(s => s.Audit!.Duplicates(level));
             long received = subscribers.Sum(s => s.Audit!.Received(level));
             long outOfOrder = subscribers.Sum(s => s.Audit!.OutOfOrder(level));
             long away = subscribers.Sum(s => s.Audit!.MissedAway(level));
-            int effective = Math.Min(qos, granted);
-            bool broken = effective switch
-            {
-                1 => lost > unacknowledged,
-                2 => lost > unacknowledged || duplicates > 0,
-                _ => false,
-            };
-            string downgrade = effective < qos ? $"QoS {qos} asked, QoS {effective} granted: audited as QoS {effective}; " : "";
+            long lostJudged = subscribers.Where(s => Effective(s) >= 1).Sum(Lost);
+            long duplicatesJudged = subscribers.Where(s => Effective(s) == 2).Sum(s => s.Audit!.Duplicates(level));
+            bool broken = lostJudged > 0 || duplicatesJudged > 0;
+            List<Session> downgraded = subscribers.Where(s => Effective(s) < level).ToList();
+            string downgrade = downgraded.Count == 0 ? ""
+                : $"QoS {qos} asked, QoS {downgraded.Min(Effective)} granted{(downgraded.Count < subscribers.Count ? $" to {downgraded.Count} of {subscribers.Count} subscribers" : "")}: audited as QoS {downgraded.Min(Effective)}{(downgraded.Count < subscribers.Count ? " for them" : "")}; ";
             string awayText = away > 0 ? $", {away} published while subscribers were away without a session (not the broker's to deliver)" : "";
             string why = brokerDropped > 0 ? "the broker dropped queued messages"
                 : lostSession > 0 ? $"the broker kept no session for {lostSession} subscribers across a reconnect (session present 0)"
                 : "a subscriber with a clean session lost its connection";
-            string verdict = downgrade + (!broken ? (lost > 0 ? $"held ({lost} never acknowledged by the broker: refused, dropped with a session, or in flight when their publisher's session ended){awayText}" : $"held{awayText}")
-                : promised ? $"BROKEN: {lost} lost{(effective == 2 ? $", {duplicates} duplicated" : "")} although subscribers kept their sessions and nothing overflowed"
+            string verdict = downgrade + (!broken ? (lost > 0 ? $"held ({lost} lost where the QoS granted allows it){awayText}" : $"held{awayText}")
+                : promised ? $"BROKEN: {lostJudged} lost{(qos == 2 ? $", {duplicatesJudged} duplicated" : "")} although subscribers kept their sessions and nothing overflowed"
                 : $"not promised here ({why}): {lost} lost{awayText}");
             audit.Add(new QosAudit(qos, sent, received, lost, duplicates, outOfOrder, promised, !(broken && promised), verdict));
         }
@@ -366,6 +386,8 @@ public sealed partial class LoadRunner
             // A full disk or an exhausted descriptor table must not take the run and its results down with it.
             _counters.AddError($"sampler: {ex.GetType().Name}");
         }
+
+        TimeOutReconnects();
 
         // A broker that died takes every session with it; without reconnects nothing more can happen, so the run
         // ends now with what it has, rather than idling to the end of its duration.

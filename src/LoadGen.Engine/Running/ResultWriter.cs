@@ -21,14 +21,21 @@ public static class ResultWriter
     /// <summary>Creates a new run folder, <c>{root}/{profile}-{yyyyMMdd-HHmmss}</c> (with a suffix if taken).</summary>
     public static string CreateRunFolder(string root, string profile, DateTime startedUtc)
     {
-        string name = $"{profile}-{startedUtc:yyyyMMdd-HHmmss}";
+        string folder = FreeRunFolder(root, profile, startedUtc);
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>The path <see cref="CreateRunFolder"/> would create, not created yet (for a step that may still be refused).</summary>
+    public static string FreeRunFolder(string root, string profile, DateTime startedUtc)
+    {
+        string name = string.Create(CultureInfo.InvariantCulture, $"{profile}-{startedUtc:yyyyMMdd-HHmmss}");
         string folder = Path.Combine(root, name);
         for (int i = 2; Directory.Exists(folder); i++)
         {
             folder = Path.Combine(root, $"{name}-{i}");
         }
 
-        Directory.CreateDirectory(folder);
         return folder;
     }
 

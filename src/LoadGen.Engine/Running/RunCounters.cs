@@ -54,12 +54,7 @@ public sealed class RunCounters
         Add(windowsFull ? RunCounter.UnsentWindowsFull : RunCounter.UnsentByGenerator, unsent);
     }
 
-    internal void AddError(string reason, bool connectFailure = false)
-    {
-        ErrorsByReason.AddOrUpdate(reason, 1, (_, n) => n + 1);
-        if (connectFailure)
-        {
-            Add(RunCounter.ConnectFailures);
-        }
-    }
+    // ConnectFailures is set at the end from the sessions that never connected: counting attempts would let a
+    // session refused, retried and then let in count as a failure, and one refused five times as five.
+    internal void AddError(string reason) => ErrorsByReason.AddOrUpdate(reason, 1, (_, n) => n + 1);
 }

@@ -147,7 +147,6 @@ public static class ShardMerge
         double throughput = results.Sum(x => x.Throughput);
         long sent = counters.Get(RunCounter.Sent);
         long errors = counters.Get(RunCounter.Errors);
-        double errorRate = sent == 0 ? (errors > 0 ? 1 : 0) : (double)errors / sent;
 
         return (RunVerdict.Judge(new RunResult
         {
@@ -171,7 +170,6 @@ public static class ShardMerge
             Faults = results.Any(x => x.Faults is not null) ? SumAll(results.Where(x => x.Faults is not null).Select(x => x.Faults!)) : null,
             Errors = SumAll(results.Select(x => x.Errors)),
             Throughput = throughput,
-            ErrorRate = errorRate,
             Generator = MergeCost(results),
             Host = first.Host,
             Memory = MergeMemory(results),
@@ -204,6 +202,13 @@ public static class ShardMerge
         if (parsed.Select(p => p.Index).Distinct().Count() < parsed.Length)
         {
             return $"a shard appears twice ({string.Join(", ", shards.Select(s => $"{Name(s)}: {s.Result.Shard}"))})";
+        }
+
+        if (parsed.Length < parsed[0].Count)
+        {
+            // A crashed pod's shard missing: the rest would be judged as if it were the whole run.
+            int[] missing = Enumerable.Range(0, parsed[0].Count).Except(parsed.Select(p => p.Index)).ToArray();
+            return $"shard{(missing.Length > 1 ? "s" : "")} {string.Join(", ", missing.Select(m => $"{m}/{parsed[0].Count}"))} of the run {(missing.Length > 1 ? "are" : "is")} missing";
         }
 
         if (shards.Select(s => s.Result.ProfileText ?? "").Distinct(StringComparer.Ordinal).Count() > 1)

@@ -49,6 +49,39 @@ public class BadInputTests
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Theory]
+    [InlineData("    protocol: \"5.0\"\n    on_ack_timeout: resend\n", "groups[0].on_ack_timeout: MQTT 5.0 resends only on reconnect")]
+    [InlineData("    payload: 2000\n  - { name: s, role: subscriber, sessions: 1, max_packet_size: 1024, subscriptions: [ { filter: \"t/#\", qos: 1 } ] }\n",
+        "groups[1].max_packet_size: 1024 bytes is less than the")]
+    public void AProfileThatWouldBlameTheBrokerForItsOwnLimitsIsRefused(string extra, string message)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"loadgen-bad-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, "name: p\nduration: 5s\ngroups:\n  - name: g\n    role: publisher\n    sessions: 1\n    topic: t/1\n" + extra);
+        (int exit, _, string error) = LoadgenProcess.Run("run", path);
+
+        Assert.True(exit == 2, error);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AMergeWithAShardMissingIsRefused()
+    {
+        string parent = Path.Combine(Path.GetTempPath(), $"loadgen-merge-{Guid.NewGuid():N}");
+        foreach (string shard in new[] { "0/3", "2/3" })
+        {
+            string folder = Directory.CreateDirectory(Path.Combine(parent, shard.Replace('/', '-'))).FullName;
+            File.WriteAllText(Path.Combine(folder, "result.json"), $$"""
+                { "profile": "p", "broker": "embedded", "started_utc": "2026-12-01T10:00:00Z", "seconds": 10, "sessions_planned": 1, "shard": "{{shard}}",
+                  "counters": { "sent": 5 }, "resends": {}, "errors": {}, "service": {}, "response": {}, "slos": [] }
+                """);
+            File.WriteAllText(Path.Combine(folder, "latency.hlog"), "");
+        }
+
+        (int exit, _, string error) = LoadgenProcess.Run("merge", parent, "--out", Path.Combine(parent, "merged"));
+        Assert.True(exit == 2, error);
+        Assert.Contains("shard 1/3 of the run is missing", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AMergeOfRunsThatAreNotShardsOfOneRunIsRefusedUnlessForced()
     {

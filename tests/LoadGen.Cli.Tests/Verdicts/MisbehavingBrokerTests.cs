@@ -61,8 +61,10 @@ public class MisbehavingBrokerTests
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Equal(100, run.Errors[error]);
         Assert.Equal(100, run.Counter("refused"));
-        Assert.Contains("FAIL errors: 100 errors (100 % of messages sent)", run.Output, StringComparison.Ordinal);
-        Assert.Contains("100 refused by the broker", run.Rule("acknowledged").Text, StringComparison.Ordinal);
+        Assert.Contains("FAIL acknowledged: 100 of 100 QoS 1/2 messages were not acknowledged: 100 refused by the broker", run.Output, StringComparison.Ordinal);
+
+        // Judged once, by the acknowledged rule: the errors rule does not count the same refusals again.
+        Assert.True(run.Rule("errors").Passed, run.Rule("errors").Text);
     }
 
     [Fact]
@@ -285,5 +287,37 @@ public class MisbehavingBrokerTests
         Assert.Equal(100, run.Errors["not sent: QoS 2 above the broker's Maximum QoS 1"]);
         Assert.Equal(0, broker.Publishes);
         Assert.Equal(0, broker.Violations);
+    }
+
+    [Fact]
+    public async Task RefusedMessagesAreNotLostForAnySubscriberAndTheRefusalIsJudgedOnce()
+    {
+        await using var broker = MisbehavingBroker.Start(new BrokerScript { PublishReasonCode = 0x97 });
+        VerdictRun run = Profile(broker, """
+              - name: subs
+                role: subscriber
+                sessions: 2
+                protocol: "5.0"
+                subscriptions: [ { filter: "quota/#", qos: 1 } ]
+              - name: pubs
+                role: publisher
+                sessions: 2
+                protocol: "5.0"
+                topic: "quota/%i"
+                qos: 1
+                stages: [ { inject: { rate: 20/s, during: 1s } } ]
+            slo: [ "unacknowledged_rate < 100.1%" ]
+            """);
+
+        // Every message refused: the acknowledged rule is relaxed by the SLO, the errors rule leaves the refusals to
+        // it, and no subscriber is said to have lost what the broker never took.
+        Assert.Equal(20, run.Errors["publish refused: quota exceeded (0x97)"]);
+        System.Text.Json.JsonElement audit = run.Result.GetProperty("audit")[0];
+        Assert.Equal(0, audit.GetProperty("lost").GetInt64());
+        Assert.True(audit.GetProperty("passed").GetBoolean(), audit.ToString());
+        Assert.True(run.Rule("acknowledged").Passed, run.Rule("acknowledged").Text);
+        Assert.True(run.Rule("errors").Passed, run.Rule("errors").Text);
+        Assert.False(run.Rule("throughput").Passed);
+        Assert.True(run.ExitCode == 1, run.ToString());
     }
 }

@@ -113,7 +113,7 @@ public class ProfileLoaderTests
     [InlineData("topic: \"t/%i\"", "topic: \"t/%i\"\n    payload: 300-200", "groups[0].payload", "a range such as 64-256")]
     [InlineData("topic: \"t/%i\"", "topic: \"t/%i\"\n    stages: [ { inject: { rate: 0, during: 1s } } ]", "groups[0].stages[0].inject.rate", "positive rate")]
     [InlineData("topic: \"t/%i\"", "topic: \"t/%i\"\n    stages: [ { surge: { during: 1s } } ]", "groups[0].stages[0]", "allowed: inject, ramping_inject, keep_constant, ramping_constant, pause")]
-    [InlineData("name: t", "name: t\nbroker: tcp://x", "broker", "mqtt://127.0.0.1:1883")]
+    [InlineData("name: t", "name: t\nbroker: tcp://x", "broker", "the scheme tcp is not one LoadGen speaks; allowed: mqtt://host:port, mqtts://host:port (TLS)")]
     [InlineData("name: t", "name: t\nslo: [\"p42(qos1) < 1ms\"]", "slo[0]", "p50|p90|p99")]
     public void EachBadValueIsReportedWithItsFieldAndWhatIsAllowed(string find, string replace, string field, string allowed)
     {

@@ -32,9 +32,13 @@ public class VerdictRulesTests
         Assert.False(strict.Passed);
         Assert.Equal("1 of 100 sessions did not connect: connect refused: server unavailable (3) ×1", strict.Text);
 
-        VerdictRule relaxed = Rule(RunVerdict.Judge(result, [ProfileLoader.ParseSlo("connect_failure_rate < 2%")]), "connect");
+        RunResult judged = RunVerdict.Judge(result, [ProfileLoader.ParseSlo("connect_failure_rate < 2%")]);
+        VerdictRule relaxed = Rule(judged, "connect");
         Assert.True(relaxed.Passed, relaxed.Text);
         Assert.Equal("connect_failure_rate < 2%", relaxed.RelaxedBy);
+
+        // The refusal is the connect rule's to judge: the errors rule does not fail the run for it again.
+        Assert.True(judged.Passed, string.Join("; ", judged.Rules.Select(r => r.Text)));
     }
 
     [Fact]
@@ -52,6 +56,8 @@ public class VerdictRulesTests
         Assert.Equal("10 of 100 QoS 1/2 messages were not acknowledged: 4 refused by the broker, 3 timed out, " +
             "2 dropped with the session (the broker kept none, as the protocol allows), 1 still in flight at the end", rule.Text);
         Assert.True(Rule(RunVerdict.Judge(result, [ProfileLoader.ParseSlo("unacknowledged_rate < 11%")]), "acknowledged").Passed);
+        Assert.Contains("(allowed by unacknowledged_rate < 11%)", Rule(RunVerdict.Judge(result, [ProfileLoader.ParseSlo("unacknowledged_rate < 11%")]), "acknowledged").Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("allowed by", Rule(RunVerdict.Judge(result, [ProfileLoader.ParseSlo("unacknowledged_rate < 5%")]), "acknowledged").Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -82,7 +88,13 @@ public class VerdictRulesTests
         RunResult result = RunVerdict.Judge(Result(new() { [RunCounter.SessionsConnected] = 2, [RunCounter.Subscribers] = 2, [RunCounter.Received] = 105 }, planned: 2), []);
 
         Assert.Equal("Received 10 msg/s, error rate 0.000 %.", ResultWriter.Rates(result));
-        Assert.DoesNotContain(result.Rules, r => r.Rule is "throughput" or "delivery");
+        Assert.DoesNotContain(result.Rules, r => r.Rule is "throughput");
+        Assert.Contains(result.Rules, r => r.Rule == "delivery" && r.Passed);
+
+        // A subscriber run that heard nothing measured nothing.
+        RunResult silent = RunVerdict.Judge(Result(new() { [RunCounter.SessionsConnected] = 2, [RunCounter.Subscribers] = 2 }, planned: 2), []);
+        Assert.False(silent.Passed);
+        Assert.Equal("subscribers received nothing: no message matched their subscriptions while the run lasted", Rule(silent, "delivery").Text);
         Assert.True(result.Passed, string.Join("; ", result.Rules.Select(r => r.Text)));
     }
 
