@@ -65,8 +65,17 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        _stop.Cancel();
         _listener.Dispose();
+
+        // Connections whose client already left are still forwarding its last packets (a DISCONNECT): let them end
+        // by themselves, briefly, before the rest are cut.
+        var clock = Stopwatch.StartNew();
+        while (!_connections.IsEmpty && clock.Elapsed < TimeSpan.FromSeconds(1))
+        {
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+
+        _stop.Cancel();
         foreach (Connection connection in _connections.Keys)
         {
             connection.Close();
@@ -266,7 +275,8 @@ public sealed class FaultProxy : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
-            connection.Close();
+            // This side is gone. The other direction ends the connection when it has forwarded what it read: closing
+            // both now could drop a client's last packets (its DISCONNECT) on their way to the broker.
         }
         finally
         {

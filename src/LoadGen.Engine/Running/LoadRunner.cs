@@ -126,17 +126,37 @@ public sealed partial class LoadRunner
             _brokers = [];
         }
 
-        _connectors = CreateConnectors();
-
-        if (_options.OutputFolder is { } folder)
+        PrometheusEndpoint? metrics;
+        try
         {
-            // Written interval by interval, so a killed run still leaves every finished second on disk.
-            Directory.CreateDirectory(folder);
-            _log = new HistogramLogStream(File.Create(Path.Combine(folder, "latency.hlog")), _startedUtc);
-        }
+            _connectors = CreateConnectors();
 
-        // Live metrics for the whole run, connects included; stopped once the result is built.
-        PrometheusEndpoint? metrics = _options.Metrics is { } at ? PrometheusEndpoint.Start(at, RenderMetrics) : null;
+            if (_options.OutputFolder is { } folder)
+            {
+                // Written interval by interval, so a killed run still leaves every finished second on disk.
+                Directory.CreateDirectory(folder);
+                _log = new HistogramLogStream(File.Create(Path.Combine(folder, "latency.hlog")), _startedUtc);
+            }
+
+            // Live metrics for the whole run, connects included; stopped once the result is built.
+            metrics = _options.Metrics is { } at ? PrometheusEndpoint.Start(at, RenderMetrics) : null;
+        }
+        catch
+        {
+            // Refused or failed before the first session: what was started goes, so the caller can report and exit.
+            _log?.Dispose();
+            if (proxy is not null)
+            {
+                await proxy.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (embedded is not null)
+            {
+                await embedded.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
 
         TimeSpan duration = _options.Duration ?? _profile.Duration;
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

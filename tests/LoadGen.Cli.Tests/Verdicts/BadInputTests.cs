@@ -64,6 +64,27 @@ public class BadInputTests
     }
 
     [Fact]
+    public void AFailureInsideTheEngineStillWritesAPartialResultWithItsMessage()
+    {
+        // The interval log cannot be created (a folder stands where the file goes): the engine fails before its
+        // first session, and the run still leaves its result, marked partial, with the exception's message.
+        string output = Path.Combine(Path.GetTempPath(), $"loadgen-fail-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.Combine(output, "run", "latency.hlog"));
+        string profile = Path.Combine(Path.GetTempPath(), $"loadgen-fail-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(profile, "name: fails\nduration: 3s\ngroups:\n  - { name: g, role: publisher, sessions: 1, topic: t, stages: [ { inject: { rate: 10/s, during: 1s } } ] }\n");
+
+        (int exit, string stdout, string error) = LoadgenProcess.Run("run", profile, "--out", output, "--name", "run");
+
+        Assert.True(exit == 1, stdout + error);
+        Assert.Contains("loadgen: the run failed: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        string json = File.ReadAllText(Path.Combine(output, "run", "result.json"));
+        Assert.Contains("\"partial\": true", json, StringComparison.Ordinal);
+        Assert.Contains("\"partial_reason\": \"engine failure: ", json, StringComparison.Ordinal);
+        Assert.Contains("FAIL complete: the run was cut short: engine failure: ", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AMergeWithAShardMissingIsRefused()
     {
         string parent = Path.Combine(Path.GetTempPath(), $"loadgen-merge-{Guid.NewGuid():N}");

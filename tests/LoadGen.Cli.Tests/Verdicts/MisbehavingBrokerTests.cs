@@ -28,6 +28,29 @@ public class MisbehavingBrokerTests
         Assert.Equal(100, run.Counter("acknowledged_qos1"));
         Assert.All(run.Result.GetProperty("rules").EnumerateArray(), r => Assert.True(r.GetProperty("passed").GetBoolean(), r.ToString()));
         Assert.Equal(0, broker.Violations);
+
+        // Every session said goodbye: a DISCONNECT on each close, not a dropped socket.
+        Assert.Equal(5, broker.Disconnects);
+    }
+
+    [Fact]
+    public async Task TheQosComparisonClosesEverySessionWithADisconnectAndReportsNoMemoryItDidNotMeasure()
+    {
+        await using var broker = MisbehavingBroker.Start(new BrokerScript());
+        string output = Path.Combine(Path.GetTempPath(), $"loadgen-verdict-{Guid.NewGuid():N}");
+        (int exit, string stdout, string error) = LoadgenProcess.Run("qos", "--broker", broker.Url, "--sessions", "4", "--rate", "100", "--duration", "1s", "--out", output);
+
+        Assert.True(exit == 0, stdout + error);
+        Assert.Equal(3 * (4 + 1), broker.Disconnects);
+        foreach (string result in Directory.GetFiles(output, "result.json", SearchOption.AllDirectories))
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(result));
+            if (json.RootElement.GetProperty("memory") is { ValueKind: System.Text.Json.JsonValueKind.Object } memory)
+            {
+                Assert.True(memory.GetProperty("managed_bytes_per_session").GetDouble() >= 0, result);
+                Assert.True(memory.GetProperty("resident_bytes_per_session").GetDouble() >= 0, result);
+            }
+        }
     }
 
     [Fact]
