@@ -26,12 +26,11 @@ public sealed record SloThreshold(string Metric, string? Histogram, string Opera
             return "no data";
         }
 
-        System.Globalization.CultureInfo c = System.Globalization.CultureInfo.InvariantCulture;
         return Metric switch
         {
-            "throughput" => m.ToString("0.#", c) + " msg/s",
-            _ when Histogram is null => (m * 100).ToString("0.###", c) + " %",
-            _ => (m / 1000).ToString("0.###", c) + " ms",
+            "throughput" => Units.MessagesPerSecond(m),
+            _ when Histogram is null => Units.Percent(m),
+            _ => Units.Milliseconds(m),
         };
     }
 

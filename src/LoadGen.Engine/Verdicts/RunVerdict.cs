@@ -99,7 +99,7 @@ public static class RunVerdict
         long errors = own.Sum(e => e.Value);
         bool passed = errors == 0 || (relax is not null && relax.Holds(r.ErrorRate));
         long sent = r.Counters.Get(RunCounter.Sent);
-        string share = sent > 0 ? $"{Percent(r.ErrorRate)} of messages sent, all errors counted" : "nothing was sent";
+        string share = sent > 0 ? $"{Units.Percent(r.ErrorRate)} of messages sent, all errors counted" : "nothing was sent";
         return errors == 0
             ? new VerdictRule("errors", passed, r.Errors.Count == 0 ? "no errors" : $"no errors beyond those the connect and acknowledged rules judge ({share})", relax?.Text)
             : new VerdictRule("errors", passed, $"{errors} errors ({share}): {Causes(own)}" +
@@ -145,7 +145,7 @@ public static class RunVerdict
 
         long acknowledged = r.Counters.Get(RunCounter.Acknowledged);
         return acknowledged > 0
-            ? new VerdictRule("throughput", true, $"publishers achieved {Rate(r.Throughput)} acknowledged")
+            ? new VerdictRule("throughput", true, $"publishers achieved {Units.MessagesPerSecond(r.Throughput)} acknowledged")
             : new VerdictRule("throughput", false, $"publishers achieved no throughput: {r.Counters.Get(RunCounter.Sent)} sent, none acknowledged");
     }
 
@@ -181,7 +181,7 @@ public static class RunVerdict
 
         long late = c.Get(RunCounter.Late), unsent = c.Get(RunCounter.UnsentByGenerator), windowsFull = c.Get(RunCounter.UnsentWindowsFull);
         double cpu = r.Generator is { } g && r.Seconds > 0 && r.Host is { ProcessorCount: > 0 } host ? g.CpuSeconds / (r.Seconds * host.ProcessorCount) : double.NaN;
-        string cpuText = double.IsNaN(cpu) ? "" : $"; generator CPU {Percent(cpu)} of {r.Host!.ProcessorCount} cores";
+        string cpuText = double.IsNaN(cpu) ? "" : $"; generator CPU {Units.Percent(cpu)} of {r.Host!.ProcessorCount} cores";
         string held = windowsFull > 0 ? $"; {windowsFull} more waited for full windows (the broker acknowledged too slowly)" : "";
         SloThreshold? relax = slos.FirstOrDefault(s => s.Histogram == "lag");
         // A hiccup (the first sends' JIT compilation, a long GC) makes a burst of messages late and is caught up: up
@@ -208,7 +208,5 @@ public static class RunVerdict
 
     private static double Rate(long part, long whole) => whole == 0 ? 0 : (double)part / whole;
 
-    private static string Percent(double fraction) => (fraction * 100).ToString("0.###", CultureInfo.InvariantCulture) + " %";
 
-    private static string Rate(double perSecond) => perSecond.ToString("0.#", CultureInfo.InvariantCulture) + " msg/s";
 }

@@ -68,9 +68,9 @@ public sealed partial record RegressionGate(string Text, string Measure, double 
     public string Format(double? value) => value switch
     {
         null => "-",
-        { } v when Measure == "throughput" => v.ToString("0.#", CultureInfo.InvariantCulture) + " msg/s",
-        { } v when Measure == "error_rate" => (v * 100).ToString("0.###", CultureInfo.InvariantCulture) + " %",
-        { } v => (v / 1000).ToString("0.###", CultureInfo.InvariantCulture) + " ms",
+        { } v when Measure == "throughput" => Units.MessagesPerSecond(v),
+        { } v when Measure == "error_rate" => Units.Percent(v),
+        { } v => Units.Milliseconds(v),
     };
 
     /// <summary>Checks the gate: the candidate fails it when it moved the wrong way by more than the allowance.</summary>
