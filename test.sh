@@ -46,7 +46,7 @@ fi
 if [ "${LOADGEN_SKIP_BENCH_GATE:-0}" = "1" ]; then
   echo "codec gate: skipped (LOADGEN_SKIP_BENCH_GATE=1)"
 elif [ "$status" -eq 0 ]; then
-  if dotnet src/LoadGen.Cli/bin/Release/net10.0/loadgen.dll bench --quick compare --tolerance 40 > "$log.gate" 2>&1; then
+  if dotnet bench/LoadGen.Benchmarks/bin/Release/net10.0/LoadGen.Benchmarks.dll gate --quick --tolerance 40 > "$log.gate" 2>&1; then
     passed=$((passed + 1))
     grep -E '^# Codec gate|^gate:' "$log.gate"
   else

@@ -1,35 +1,28 @@
+using System.Globalization;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Exporters.Json;
 using BenchmarkDotNet.Running;
+using LoadGen.Benchmarks.Gate;
+using LoadGen.Reporting;
 
-// Every run writes JSON statistics (for the regression gate) and GitHub Markdown (for people). Job, filter and artifacts
-// folder come from the command line, for example:
-//   dotnet run -c Release --project bench/LoadGen.Benchmarks -- --job short --filter '*' --artifacts results/bench/reference
-// `client-cpu` runs the client CPU-per-message benchmark against a real mosquitto instead of BenchmarkDotNet:
-//   dotnet run -c Release --project bench/LoadGen.Benchmarks -- client-cpu [--seconds 5] [--artifacts DIR]
-if (args.Length > 0 && args[0] == "client-cpu")
+// The codec suite, outside the product: `loadgen` only reads the bench.json files this writes (bench compare,
+// baseline, trend). Three entry points:
+//   dotnet run -c Release --project bench/LoadGen.Benchmarks -- codec [--quick] [--filter GLOB] [--out results/bench]
+//   dotnet run -c Release --project bench/LoadGen.Benchmarks -- gate --quick [--tolerance 25] [--baseline FILE]
+//   dotnet run -c Release --project bench/LoadGen.Benchmarks -- --job short --filter '*' --artifacts DIR   (plain BenchmarkDotNet)
+if (args.Length > 0 && args[0] is "codec" or "gate")
 {
-    // --inline-completions: socket completions run on the epoll thread instead of hopping to the thread pool, about
-    // 40 % less CPU per message here (14.9 -> 8.8 µs at QoS 1). Opt-in because one run in three so far saw a connect
-    // time out under it. The runtime reads the switch only from the environment at start-up: set it and run again.
-    const string inline = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-    if (args.Contains("--inline-completions") && Environment.GetEnvironmentVariable(inline) is null)
+    var options = SuiteOptions.Parse(args[1..]);
+    if (options.Problem is { } problem)
     {
-        var start = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment[inline] = "1";
-        using var child = System.Diagnostics.Process.Start(start)!;
-        await child.WaitForExitAsync();
-        return child.ExitCode;
+        Console.Error.WriteLine($"{args[0]}: {problem}");
+        Console.Error.WriteLine("usage: codec|gate [--quick] [--filter GLOB] [--out DIR] [--baseline FILE] [--tolerance PERCENT]");
+        return 2;
     }
 
-    return await LoadGen.Benchmarks.Client.ClientCpuBenchmark.RunAsync(args[1..]);
+    return args[0] == "codec" ? Suite.Codec(options) : Suite.Gate(options);
 }
 
 IConfig config = DefaultConfig.Instance
@@ -39,3 +32,117 @@ IConfig config = DefaultConfig.Instance
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
 return 0;
+
+/// <summary>The flags of <c>codec</c> and <c>gate</c>.</summary>
+internal sealed record SuiteOptions(bool Quick, string? Filter, string Out, string Baseline, double Tolerance, string? Problem)
+{
+    public static SuiteOptions Parse(string[] args)
+    {
+        var o = new SuiteOptions(false, null, "results/bench", "results/baselines/codec.json", 25, null);
+        for (int i = 0; i < args.Length; i++)
+        {
+            string? value = i + 1 < args.Length ? args[i + 1] : null;
+            switch (args[i])
+            {
+                case "--quick":
+                    o = o with { Quick = true };
+                    continue;
+                case "--filter" or "--out" or "--baseline" or "--tolerance" when value is null:
+                    return o with { Problem = $"{args[i]} needs a value" };
+                case "--filter":
+                    o = o with { Filter = value };
+                    break;
+                case "--out":
+                    o = o with { Out = value! };
+                    break;
+                case "--baseline":
+                    o = o with { Baseline = value! };
+                    break;
+                case "--tolerance" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double t) && t >= 0:
+                    o = o with { Tolerance = t };
+                    break;
+                case "--tolerance":
+                    return o with { Problem = $"--tolerance: \"{value}\" is not a percentage (a number, 0 or more)" };
+                default:
+                    return o with { Problem = $"unknown argument \"{args[i]}\"" };
+            }
+
+            i++;
+        }
+
+        return o;
+    }
+}
+
+/// <summary>Runs the suite into a timestamped run folder, and the gate over it.</summary>
+internal static class Suite
+{
+    public static int Codec(SuiteOptions o)
+    {
+        (string folder, _) = Run(o);
+        Console.WriteLine($"bench: {folder}");
+        return 0;
+    }
+
+    /// <summary>
+    /// Runs the suite and gates it against the baseline with Reporting's <see cref="BenchGate"/> (the same rule
+    /// <c>loadgen bench compare</c> applies to stored runs). When only a time ratio failed it measures once more and
+    /// keeps each benchmark's better run.
+    /// </summary>
+    public static int Gate(SuiteOptions o)
+    {
+        if (!File.Exists(o.Baseline))
+        {
+            Console.Error.WriteLine($"{o.Baseline}: no baseline; make one with 'loadgen bench baseline RUN...' from runs of 'codec --quick'");
+            return 2;
+        }
+
+        BenchRun reference = BenchRun.Read(o.Baseline);
+        (string folder, BenchRun candidate) = Run(o);
+        BenchVerdict verdict = BenchGate.Compare(reference, candidate, o.Tolerance);
+        if (verdict.OnlyTimingFailed)
+        {
+            Console.WriteLine("bench: a time ratio is over the tolerance; measuring once more to confirm");
+            (_, BenchRun again) = Run(o);
+            candidate = BenchRun.BestOf([candidate, again]);
+            candidate.Write(Path.Combine(folder, "bench.json"));
+            verdict = BenchGate.Compare(reference, candidate, o.Tolerance);
+        }
+
+        string report = verdict.Markdown();
+        File.WriteAllText(Path.Combine(folder, "gate.md"), report);
+        Console.WriteLine(report);
+        Console.WriteLine($"gate: {Path.Combine(folder, "gate.md")}");
+        return verdict.Passed ? 0 : 1;
+    }
+
+    private static (string Folder, BenchRun Run) Run(SuiteOptions o)
+    {
+        string folder = Path.Combine(o.Out, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(folder);
+        BenchRun run = CodecSuite.Run(o.Quick ? SuiteMode.Quick : SuiteMode.Full, folder, o.Filter, Commit());
+        run.Write(Path.Combine(folder, "bench.json"));
+        File.WriteAllText(Path.Combine(folder, "summary.md"), run.Markdown());
+        return (folder, run);
+    }
+
+    private static string? Commit()
+    {
+        try
+        {
+            using var git = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("git", "rev-parse HEAD")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            });
+            string? text = git?.StandardOutput.ReadToEnd().Trim();
+            git?.WaitForExit();
+            return git?.ExitCode == 0 && text is { Length: 40 } ? text : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+}

@@ -2,7 +2,7 @@ using System.CommandLine;
 using LoadGen.Cli;
 
 // loadgen run <profile> | conn | pub | sub | report <run> | compare <baseline> <candidate> | merge <shard runs>
-// | bench [--quick] [compare|baseline|trend] | loops | qos | calibrate | proxy. Exit codes: 0 every SLO held, 1 an SLO failed, 2 bad usage or a bad profile.
+// | bench [--quick] [compare|baseline|trend] | loops | qos | capacity [<profile>] | calibrate | proxy. Exit codes: 0 every SLO held, 1 an SLO failed, 2 bad usage or a bad profile.
 // Console opens stdout lazily; touch it now, before thousands of sockets use up descriptors (../shared/FACTS.md).
 Console.Out.Flush();
 var root = new RootCommand("LoadGen: an MQTT load generator and benchmark suite.")
@@ -17,6 +17,7 @@ var root = new RootCommand("LoadGen: an MQTT load generator and benchmark suite.
     BenchCommand.Create(),
     LoopsCommand.Create(),
     QosCommand.Create(),
+    CapacityCommand.Create(),
     FaultCommands.Calibrate(),
     FaultCommands.Proxy(),
 };

@@ -14,7 +14,7 @@ public static class QosComparison
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     /// <summary>The metrics each QoS level is shown with.</summary>
-    private static readonly string[][] Legs = [["qos0", "e2e"], ["qos1", "e2e"], ["qos2.pubrec", "qos2.pubcomp", "qos2", "e2e"]];
+    private static readonly string[][] Legs = [.. Enumerable.Range(0, 3).Select(q => LatencyMetrics.ShownWith(q).Select(m => m.Name).ToArray())];
 
     /// <summary>Writes <c>qos.md</c>, <c>qos.html</c> and the charts into <paramref name="folder"/>.</summary>
     public static void Write(string folder, IReadOnlyList<RunResult> runs, string fault)
@@ -81,7 +81,7 @@ public static class QosComparison
 
     private static List<QosCost> Costs(IReadOnlyList<RunResult> runs) => runs.Select((r, q) =>
     {
-        string metric = q == 0 ? "qos0" : q == 1 ? "qos1" : "qos2";
+        string metric = LatencyMetrics.Handshake(q).Name;
         LatencySummary? s = r.Response.GetValueOrDefault(metric);
         double resends = r.ResendRates.Where(k => k.Key.StartsWith($"qos{q}.", StringComparison.Ordinal)).Sum(k => k.Value);
         return new QosCost($"QoS {q}", r.Throughput, (s?.P50 ?? double.NaN) / 1000, (s?.P99 ?? double.NaN) / 1000,
@@ -94,7 +94,7 @@ public static class QosComparison
         var merged = new Dictionary<string, LatencyDistribution>();
         for (int q = 0; q < runs.Count; q++)
         {
-            foreach (string leg in Legs[q].Where(l => l != "e2e"))
+            foreach (string leg in Legs[q].Where(l => LatencyMetrics.Named(l)?.Qos is not null))
             {
                 if (runs[q].Percentiles.TryGetValue(leg, out LatencyDistribution? d))
                 {

@@ -36,7 +36,7 @@ public static class ReportBuilder
             throw new FileNotFoundException($"{folder} holds no result.json: not a LoadGen run folder", json);
         }
 
-        RunResult result = ResultWriter.Read(json);
+        RunResult result = ResultFile.Read(json);
         // A merged run's distributions were computed from each shard's own measured phase; its merged log lines up
         // seconds across shards, phases included, so it is for charts and tools, not for recomputing them.
         string log = Path.Combine(folder, "latency.hlog");

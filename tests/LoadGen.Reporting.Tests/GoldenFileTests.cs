@@ -21,7 +21,7 @@ public class GoldenFileTests
         {
             Assert.Equal("1,5", 1.5.ToString(CultureInfo.CurrentCulture));
             RunResult result = SampleResults.Fixed();
-            actual = file == "summary.md" ? ResultWriter.Summary(result) : ResultWriter.TimeSeriesCsv(result.Timeline);
+            actual = file == "summary.md" ? RunSummary.Summary(result) : RunSummary.TimeSeriesCsv(result.Timeline);
         }
         finally
         {

@@ -56,22 +56,37 @@ internal sealed class CommonOptions
     private readonly Option<string?> _metrics = new("--metrics") { Description = "Serve live Prometheus metrics at host:port during the run, for example 127.0.0.1:9464 (GET /metrics); with --workers, worker i serves on port + 1 + i." };
     private readonly Option<string[]> _sourceIp = new("--source-ip") { Description = "Source addresses to connect from, spread over the sessions: a list or ranges, for example 127.0.0.2-127.0.0.9 (emqtt-bench --ifaddr).", AllowMultipleArgumentsPerToken = true };
 
-    public static CommonOptions AddTo(Command command)
+    private readonly HashSet<Option> _added = [];
+
+    /// <summary>
+    /// Adds the options to <paramref name="command"/>; <paramref name="searched"/> leaves out those of a run of fixed
+    /// shape (<c>--duration</c>, <c>--shard</c>, <c>--start-at</c>, <c>--workers</c>, <c>--metrics</c>), which a capacity
+    /// search, one process choosing each step's rate from the last one's verdict, sets itself.
+    /// </summary>
+    public static CommonOptions AddTo(Command command, bool searched = false)
     {
         var options = new CommonOptions();
+        Option[] fixedShape = [options._duration, options._shard, options._startAt, options._workers, options._metrics];
         foreach (Option option in new Option[] { options._broker, options._duration, options._out, options._name, options._shard, options._startAt, options._workers, options._sourceIp, options._metrics, options._ca, options._cert, options._key, options._insecure })
         {
-            command.Options.Add(option);
+            if (!searched || !fixedShape.Contains(option))
+            {
+                command.Options.Add(option);
+                options._added.Add(option);
+            }
         }
 
         return options;
     }
 
+    // An option this command does not have reads as unset.
+    private T? Get<T>(ParseResult parse, Option<T> option) => _added.Contains(option) ? parse.GetValue(option) : default;
+
     /// <summary>Reads and checks the options; on a bad value, says which and what is allowed, and returns false.</summary>
     public bool TryRead(ParseResult parse, out RunSettings settings)
     {
-        settings = new RunSettings { OutputRoot = parse.GetValue(_out)! };
-        string? broker = parse.GetValue(_broker);
+        settings = new RunSettings { OutputRoot = Get(parse, _out)! };
+        string? broker = Get(parse, _broker);
         if (broker is not null)
         {
             if (!BrokerAddress.IsValidBroker(broker, out string? problem))
@@ -82,7 +97,7 @@ internal sealed class CommonOptions
         }
 
         TimeSpan? duration = null;
-        if (parse.GetValue(_duration) is { } text)
+        if (Get(parse, _duration) is { } text)
         {
             if (!TryDuration(text, out TimeSpan parsed))
             {
@@ -94,7 +109,7 @@ internal sealed class CommonOptions
         }
 
         Shard shard = Shard.Whole;
-        if (parse.GetValue(_shard) is { } shardText)
+        if (Get(parse, _shard) is { } shardText)
         {
             try
             {
@@ -108,7 +123,7 @@ internal sealed class CommonOptions
         }
 
         DateTimeOffset? startAt = null;
-        if (parse.GetValue(_startAt) is { } startText)
+        if (Get(parse, _startAt) is { } startText)
         {
             if (!DateTimeOffset.TryParse(startText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset at) || !startText.Contains('T'))
             {
@@ -119,7 +134,7 @@ internal sealed class CommonOptions
             startAt = at;
         }
 
-        int? workers = parse.GetValue(_workers);
+        int? workers = Get(parse, _workers);
         if (workers is < 1)
         {
             Console.Error.WriteLine($"--workers: {workers} is not a number of processes; allowed: 1 or more");
@@ -133,7 +148,7 @@ internal sealed class CommonOptions
         }
 
         var sources = new List<IPAddress>();
-        string[] specs = (parse.GetValue(_sourceIp) ?? []).SelectMany(s => s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToArray();
+        string[] specs = (Get(parse, _sourceIp) ?? []).SelectMany(s => s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToArray();
         foreach (string item in specs)
         {
             if (!TryAddresses(item, sources))
@@ -144,15 +159,15 @@ internal sealed class CommonOptions
         }
 
         IPEndPoint? metrics = null;
-        if (parse.GetValue(_metrics) is { } metricsText && !IPEndPoint.TryParse(metricsText, out metrics) || metrics is { Port: 0 })
+        if (Get(parse, _metrics) is { } metricsText && !IPEndPoint.TryParse(metricsText, out metrics) || metrics is { Port: 0 })
         {
-            Console.Error.WriteLine($"--metrics: \"{parse.GetValue(_metrics)}\" is not an address and port such as 127.0.0.1:9464");
+            Console.Error.WriteLine($"--metrics: \"{Get(parse, _metrics)}\" is not an address and port such as 127.0.0.1:9464");
             return false;
         }
 
         LoadGen.Client.TlsSettings? tls = null;
-        string? ca = parse.GetValue(_ca), cert = parse.GetValue(_cert), key = parse.GetValue(_key);
-        bool insecure = parse.GetValue(_insecure);
+        string? ca = Get(parse, _ca), cert = Get(parse, _cert), key = Get(parse, _key);
+        bool insecure = Get(parse, _insecure);
         foreach ((string option, string? file) in new[] { ("--ca", ca), ("--cert", cert), ("--key", key) })
         {
             if (file is not null && !File.Exists(file))
@@ -191,7 +206,7 @@ internal sealed class CommonOptions
         {
             Tls = tls,
             Metrics = metrics,
-            Broker = broker, Duration = duration, Name = parse.GetValue(_name), Shard = shard, StartAt = startAt, Workers = workers,
+            Broker = broker, Duration = duration, Name = Get(parse, _name), Shard = shard, StartAt = startAt, Workers = workers,
             SourceAddresses = sources,
             SourceSpecs = specs,
         };

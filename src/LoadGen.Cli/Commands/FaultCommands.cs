@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using LoadGen.Engine;
-using LoadGen.Engine.Faults;
 using LoadGen.Protocol;
 
 namespace LoadGen.Cli;

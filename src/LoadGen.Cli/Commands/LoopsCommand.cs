@@ -1,24 +1,25 @@
+using LoadGen.Client;
 using System.CommandLine;
 using System.Globalization;
 using LoadGen.Engine;
-using LoadGen.Engine.Loops;
 using LoadGen.Reporting;
 
 namespace LoadGen.Cli;
 
-/// <summary><c>loadgen loops</c>: the same QoS 1 workload through every client loop model, measured the same way.</summary>
+/// <summary><c>loadgen loops</c>: the same QoS 1 (or 2) workload through every client loop model, measured the same way.</summary>
 internal static class LoopsCommand
 {
     public static Command Create()
     {
         var broker = new Option<string?>("--broker") { Description = "A broker URL (mqtt://host:port); the default is the embedded broker, whose CPU then counts in." };
         var sessions = new Option<string>("--sessions") { Description = "Session counts, smallest first.", DefaultValueFactory = _ => "10,100,1000" };
-        var windows = new Option<string>("--windows") { Description = "QoS 1 windows (messages in flight per session).", DefaultValueFactory = _ => "1,16" };
+        var windows = new Option<string>("--windows") { Description = "Windows (messages in flight per session).", DefaultValueFactory = _ => "1,16" };
+        var qos = new Option<string>("--qos") { Description = "QoS levels to publish at: 1, 2 or both (1,2).", DefaultValueFactory = _ => "1" };
         var messages = new Option<int>("--messages") { Description = "Messages acknowledged per case.", DefaultValueFactory = _ => 50_000 };
         var limit = new Option<int>("--limit") { Description = "Seconds allowed per case, for connecting and again for the messages.", DefaultValueFactory = _ => 30 };
         var models = new Option<string>("--models") { Description = "Loop models: " + string.Join(", ", Enum.GetNames<LoopModel>()), DefaultValueFactory = _ => string.Join(",", Enum.GetNames<LoopModel>()) };
         var output = new Option<string>("--out") { Description = "Where the study folder goes.", DefaultValueFactory = _ => "results/loops" };
-        var command = new Command("loops", "Measure what each client loop model costs: msg/s, latency, CPU, allocations, memory, threads.") { broker, sessions, windows, messages, limit, models, output };
+        var command = new Command("loops", "Measure what each client loop model costs: msg/s, latency, CPU, allocations, memory, threads.") { broker, sessions, windows, qos, messages, limit, models, output };
         command.SetAction(async (parse, cancellationToken) =>
         {
             LoopStudyOptions options;
@@ -29,6 +30,7 @@ internal static class LoopsCommand
                     Broker = parse.GetValue(broker) ?? "embedded",
                     Sessions = Numbers(parse.GetValue(sessions)!, "--sessions"),
                     Windows = Numbers(parse.GetValue(windows)!, "--windows"),
+                    Qos = Numbers(parse.GetValue(qos)!, "--qos").Select(q => q is 1 or 2 ? q : throw new FormatException($"--qos: {q} is not an acknowledged QoS level; allowed: 1, 2")).ToList(),
                     Messages = parse.GetValue(messages),
                     Limit = TimeSpan.FromSeconds(parse.GetValue(limit)),
                     Models = parse.GetValue(models)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -62,7 +64,7 @@ internal static class LoopsCommand
             }
 
             LoopStudyResult study = await LoopStudy.RunAsync(options, m => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{m.Model,-16} {m.Sessions,5} sessions window {m.Window,2}: {m.Status}, {m.MessagesPerSecond:0} msg/s, p99 {m.P99 / 1000:0.00} ms, {m.CpuMicrosecondsPerMessage:0.0} µs CPU/msg, {m.Threads} threads")), cancellationToken);
+                $"{m.Model,-16} {m.Sessions,5} sessions window {m.Window,2} QoS {m.Qos}: {m.Status}, {m.MessagesPerSecond:0} msg/s, p99 {m.P99 / 1000:0.00} ms, {m.CpuMicrosecondsPerMessage:0.0} µs CPU/msg, {m.Threads} threads")), cancellationToken);
             string folder = Path.Combine(parse.GetValue(output)!, study.StartedUtc.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
             LoopReport.Write(study, folder);
             Console.WriteLine();

@@ -82,7 +82,7 @@ internal static class QosCommand
                 LoadProfile profile = ProfileLoader.Parse(yaml, $"loadgen qos (QoS {qos})") with { Text = yaml };
                 Console.WriteLine($"qos: QoS {qos}, fault {name}");
                 RunResult result = await LoadRunner.RunAsync(profile, new RunOptions { Broker = parse.GetValue(broker), ProfileText = yaml }, cancellationToken);
-                ResultWriter.Write(result, Path.Combine(folder, $"qos{qos}"));
+                RunSummary.Write(result, Path.Combine(folder, $"qos{qos}"));
                 runs.Add(result);
                 if (cancellationToken.IsCancellationRequested)
                 {

@@ -42,10 +42,11 @@ internal static class ReportCommands
             try
             {
                 folders = ShardMerge.FindRuns(parse.GetValue(runs)!);
-                RunResult first = ResultWriter.Read(Path.Combine(folders[0], "result.json"));
-                string folder = parse.GetValue(output) ?? ResultWriter.FreeRunFolder("results", first.Profile + "-merged", DateTime.UtcNow);
+                RunResult first = ResultFile.Read(Path.Combine(folders[0], "result.json"));
+                string folder = parse.GetValue(output) ?? ResultFile.FreeRunFolder("results", first.Profile + "-merged", DateTime.UtcNow);
                 Console.WriteLine($"loadgen: merging {folders.Count} runs: {string.Join(", ", folders)}");
                 RunResult merged = ShardMerge.MergeTo(folders, folder, parse.GetValue(force));
+                RunSummary.Write(merged, folder);
                 if (merged.MergeForced is { } forced)
                 {
                     Console.Error.WriteLine($"merge: --force: merged although {forced}");
@@ -66,7 +67,7 @@ internal static class ReportCommands
     {
         var baseline = new Argument<string>("baseline") { Description = "The baseline run folder." };
         var candidate = new Argument<string>("candidate") { Description = "The candidate run folder." };
-        var failIf = new Option<string[]>("--fail-if") { Description = "A regression gate, for example \"p99.qos1 +10%\" or \"throughput -5%\"; repeatable." };
+        var failIf = new Option<string[]>("--fail-if") { Description = "A regression gate, for example \"p99.qos1 +10%\", \"throughput -5%\" or, for two capacity runs, \"capacity -10%\"; repeatable." };
         var output = new Option<string?>("--out") { Description = "Where compare.md and the overlay chart go (default: results/compare/<baseline>-vs-<candidate>)." };
         var command = new Command("compare", "Compare two runs side by side; exit 1 when a --fail-if gate finds a regression.") { baseline, candidate, failIf, output };
         command.SetAction(parse =>

@@ -14,7 +14,8 @@ internal static class RunCommand
             Description = "Overrides a profile field, for example --set groups.devices.sessions=500 --set duration=30s.",
             AllowMultipleArgumentsPerToken = false,
         };
-        var command = new Command("run", "Run a load profile; writes result.json, summary.md, timeseries.csv and latency.hlog.") { profileArgument, setOption };
+        var check = new Option<bool>("--check") { Description = "Only check the profile and the options, print what would run, and exit (0 when they are good, 2 when not)." };
+        var command = new Command("run", "Run a load profile; writes result.json, summary.md, timeseries.csv and latency.hlog.") { profileArgument, setOption, check };
         CommonOptions common = CommonOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -32,6 +33,13 @@ internal static class RunCommand
             {
                 Console.Error.WriteLine(ex.Message);
                 return 2;
+            }
+
+            if (parse.GetValue(check))
+            {
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"check: {profile.Name}: broker {settings.Broker ?? profile.Broker}, duration {Durations.Format(settings.Duration ?? profile.Duration)}, {profile.Groups.Count} groups, {profile.Groups.Sum(g => g.Sessions)} sessions, {profile.Slos.Count} SLOs"));
+                return 0;
             }
 
             return await RunExecution.RunAsync(profile, settings, cancellationToken);

@@ -78,24 +78,7 @@ internal static class RunExecution
             // still a result.json, marked partial with the failure, never a bare stack trace.
             progress.Dispose();
             Console.Error.WriteLine($"loadgen: the run failed: {ex.GetType().Name}: {ex.Message}");
-            result = RunVerdict.Judge(new RunResult
-            {
-                Profile = profile.Name,
-                ProfileText = profile.Text,
-                Broker = settings.Broker ?? profile.Broker,
-                StartedUtc = DateTime.UtcNow,
-                Seconds = 0,
-                SecondsAsked = (settings.Duration ?? profile.Duration).TotalSeconds,
-                Partial = true,
-                PartialReason = $"engine failure: {ex.GetType().Name}: {ex.Message}",
-                SessionsPlanned = mine,
-                Counters = new Dictionary<string, long>(),
-                Resends = new Dictionary<string, long>(),
-                Errors = new Dictionary<string, long>(),
-                Service = new Dictionary<string, LatencySummary>(),
-                Response = new Dictionary<string, LatencySummary>(),
-                Slos = [],
-            }, profile.Slos);
+            result = RunResultBuilder.Failed(settings.Duration is { } asked ? profile with { Duration = asked } : profile, settings.Broker ?? profile.Broker, ex, mine);
         }
         finally
         {
@@ -103,7 +86,7 @@ internal static class RunExecution
         }
 
         // Written even when the run was cut short: Ctrl+C and a dead broker leave a result marked partial.
-        ResultWriter.Write(result, folder);
+        RunSummary.Write(result, folder);
         int exit = Finish(result, folder);
 
         // A shard's SLOs hold or fail on its share only (a throughput floor always fails there); the merge judges the
@@ -116,7 +99,7 @@ internal static class RunExecution
     public static int Finish(RunResult result, string folder)
     {
         Console.WriteLine();
-        Console.WriteLine(ResultWriter.Summary(result));
+        Console.WriteLine(RunSummary.Summary(result));
         TryReport(result, folder);
         Console.WriteLine($"results: {folder}");
         return result.Passed ? 0 : 1;
@@ -132,7 +115,7 @@ internal static class RunExecution
             return folder;
         }
 
-        return ResultWriter.CreateRunFolder(settings.OutputRoot, profileName, DateTime.UtcNow);
+        return ResultFile.CreateRunFolder(settings.OutputRoot, profileName, DateTime.UtcNow);
     }
 
     /// <summary>Writes the charts and report.html; a failure here is reported and leaves the result files as they are.</summary>

@@ -1,3 +1,4 @@
+using LoadGen.Reporting;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -117,12 +118,8 @@ internal static partial class WorkerRun
             }
         }
 
-        RunResult merged = ShardMerge.MergeTo(done, folder);
-        if (done.Count < workers)
-        {
-            merged = merged with { Partial = true, PartialReason = $"{workers - done.Count} of {workers} workers left no result" };
-            ResultWriter.Write(merged, folder);
-        }
+        RunResult merged = ShardMerge.MergeTo(done, folder, missing: done.Count < workers ? $"{workers - done.Count} of {workers} workers left no result" : null);
+        RunSummary.Write(merged, folder);
 
         return RunExecution.Finish(merged, folder);
     }

@@ -10,7 +10,7 @@ namespace LoadGen.Cli;
 /// </summary>
 internal abstract class LiveProgress : IDisposable
 {
-    private static readonly string[] Qos = ["qos0", "qos1", "qos2", "e2e"];
+    private static readonly string[] Qos = [.. LatencyMetrics.All.Where(m => m.IsHandshake || m.Metric == LatencyMetric.EndToEnd).Select(m => m.Name)];
 
     public static LiveProgress Create(int plannedSessions) =>
         Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive ? new Lines(plannedSessions) : new LiveTable(plannedSessions);

@@ -62,7 +62,7 @@ public sealed partial class MqttClient
             }
             catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ObjectDisposedException or IOException or System.Net.WebSockets.WebSocketException)
             {
-                return _transport is null ? MqttErrorCode.NoConnection : Fail(MqttErrorCode.ConnectionLost, $"receive failed: {ex.Message}");
+                return _transport is null ? MqttErrorCode.NoConnection : Fail(MqttErrorCode.ConnectionLost, MqttClientCloseReasons.SocketFailure("receive", ex));
             }
 
             MqttErrorCode rc;
@@ -187,7 +187,7 @@ public sealed partial class MqttClient
         }
         catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ObjectDisposedException or IOException or System.Net.WebSockets.WebSocketException)
         {
-            Fail(MqttErrorCode.ConnectionLost, $"send failed: {ex.Message}");
+            Fail(MqttErrorCode.ConnectionLost, MqttClientCloseReasons.SocketFailure("send", ex));
         }
         finally
         {

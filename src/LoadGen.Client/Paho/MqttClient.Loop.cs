@@ -88,7 +88,7 @@ public sealed partial class MqttClient
             }
             catch (SocketException ex)
             {
-                return Fail(MqttErrorCode.ConnectionLost, $"receive failed: {ex.SocketErrorCode}");
+                return Fail(MqttErrorCode.ConnectionLost, MqttClientCloseReasons.SocketFailure("receive", ex));
             }
 
             if (read < 0)
@@ -162,7 +162,7 @@ public sealed partial class MqttClient
                 }
                 catch (SocketException ex)
                 {
-                    return Fail(MqttErrorCode.ConnectionLost, $"send failed: {ex.SocketErrorCode}");
+                    return Fail(MqttErrorCode.ConnectionLost, MqttClientCloseReasons.SocketFailure("send", ex));
                 }
 
                 if (sent == 0)

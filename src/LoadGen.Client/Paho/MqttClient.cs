@@ -193,6 +193,26 @@ public sealed partial class MqttClient : IDisposable
         return MqttErrorCode.Success;
     }
 
+    /// <summary>
+    /// Closes the connection without DISCONNECT, as a device that loses power or network does: the broker then
+    /// publishes the will, if any [MQTT-3.1.2-8]. on_disconnect gets <see cref="MqttErrorCode.ConnectionLost"/>, and the
+    /// session keeps its state for a reconnect.
+    /// </summary>
+    public MqttErrorCode Abort(string reason)
+    {
+        lock (_sync)
+        {
+            if (_transport is null)
+            {
+                return MqttErrorCode.NoConnection;
+            }
+
+            LastCloseReason = reason;
+            Close(MqttErrorCode.ConnectionLost);
+            return MqttErrorCode.Success;
+        }
+    }
+
     // Ends the connection: socket callbacks, session told, on_disconnect with 0 for a requested disconnect.
     private void Close(MqttErrorCode reason)
     {
@@ -240,48 +260,6 @@ public sealed partial class MqttClient : IDisposable
     }
 
     private void Log(MqttLogLevel level, string message) => OnLog?.Invoke(this, UserData, level, message);
-
-    /// <summary>
-    /// Makes a finished client new again for another connection (session pooling): closes any connection, forgets
-    /// callbacks and user data, and resets the session with <paramref name="options"/>, keeping its buffers.
-    /// </summary>
-    public void Reset(MqttSessionOptions options)
-    {
-        LoopStop();
-        lock (_sync)
-        {
-            if (_transport is not null)
-            {
-                OnDisconnect = null;
-                Close(MqttErrorCode.Success);
-            }
-
-            _session.Reset(options);
-            _connector = null;
-            _disconnectRequested = false;
-            _qos0Pending?.Clear();
-            _bytesQueued = _bytesFlushed = _bytesReceived = 0;
-            _input.Clear();
-            _output.Clear();
-            _sending.Clear();
-            _topicCallbacks?.Clear();
-            ProtocolErrors = 0;
-            LastProtocolError = null;
-            UserData = null;
-            OnConnect = null;
-            OnDisconnect = null;
-            OnMessage = null;
-            OnPublish = null;
-            OnSubscribe = null;
-            OnUnsubscribe = null;
-            OnLog = null;
-            OnSocketOpen = null;
-            OnSocketClose = null;
-            OnSocketRegisterWrite = null;
-            OnSocketUnregisterWrite = null;
-            OnPublishCompleted = null;
-        }
-    }
 
     /// <summary>Closes the connection if open and returns the buffers to the pool.</summary>
     public void Dispose()

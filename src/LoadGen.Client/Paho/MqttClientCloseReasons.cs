@@ -11,4 +11,16 @@ public static class MqttClientCloseReasons
 
     /// <summary>An acknowledgement timed out under <see cref="AckTimeoutAction.Close"/>.</summary>
     public const string AckTimeout = "an acknowledgement did not come within";
+
+    /// <summary>
+    /// A socket read or write that failed, as <c>receive failed: ConnectionReset</c>: the socket error's name whichever
+    /// loop model met it (a TLS or WebSocket stream wraps it in an <see cref="IOException"/>), so a run counts one
+    /// reason per cause and the capacity verdict can tell the network's failures by name.
+    /// </summary>
+    public static string SocketFailure(string operation, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        System.Net.Sockets.SocketException? socket = exception as System.Net.Sockets.SocketException ?? exception.InnerException as System.Net.Sockets.SocketException;
+        return $"{operation} failed: {(socket is not null ? socket.SocketErrorCode.ToString() : exception.Message)}";
+    }
 }

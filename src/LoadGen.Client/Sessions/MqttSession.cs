@@ -125,6 +125,21 @@ public sealed partial class MqttSession
             KeepAlive = (ushort)Math.Min(ushort.MaxValue, _options.KeepAlive.TotalSeconds),
             Properties = properties,
         };
+        if (_options.Will is { } will)
+        {
+            MqttProperties willProperties = will.DelaySeconds > 0 && _options.ProtocolVersion == MqttProtocolVersion.V500
+                ? new MqttPropertyBuilder().Add(MqttPropertyId.WillDelayInterval, will.DelaySeconds).ToProperties()
+                : default;
+            connect = connect with
+            {
+                WillTopic = new ReadOnlySequence<byte>(will.Topic),
+                WillPayload = new ReadOnlySequence<byte>(will.Payload),
+                WillQoS = will.QoS,
+                WillRetain = will.Retain,
+                WillProperties = willProperties,
+            };
+        }
+
         if (_options.UserName is not null)
         {
             connect = connect with { UserName = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(_options.UserName)) };

@@ -38,6 +38,20 @@ public sealed record MqttSessionOptions
     /// <summary>What follows an acknowledgement timeout.</summary>
     public AckTimeoutAction AckTimeoutAction { get; init; } = AckTimeoutAction.Abandon;
 
+    /// <summary>The will message the broker publishes if the connection ends without DISCONNECT; null for none.</summary>
+    public MqttWill? Will { get; init; }
+
     /// <summary>Largest packet accepted from the broker.</summary>
     public int MaximumPacketSize { get; init; } = MqttFrameScanner.MaximumPacketSize;
 }
+
+/// <summary>
+/// A will message (MQTT 3.1.1 §3.1.2.5, MQTT 5.0 §3.1.3.2): what the broker publishes for the client when its connection
+/// ends without a DISCONNECT, such as a device losing power.
+/// </summary>
+/// <param name="Topic">The will topic, UTF-8.</param>
+/// <param name="Payload">The will payload.</param>
+/// <param name="QoS">The QoS it is published at.</param>
+/// <param name="Retain">Published retained.</param>
+/// <param name="DelaySeconds">MQTT 5.0 Will Delay Interval; 0 publishes at once (3.1.1 has no delay).</param>
+public sealed record MqttWill(byte[] Topic, byte[] Payload, MqttQualityOfService QoS, bool Retain, uint DelaySeconds);

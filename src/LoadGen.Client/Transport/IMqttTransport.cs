@@ -3,7 +3,7 @@ using System.Net.Sockets;
 namespace LoadGen.Client;
 
 /// <summary>
-/// The byte stream under a client: TCP now, with TLS (<c>mqtts://</c>) and WebSocket (<c>ws://</c>) to plug in here.
+/// The byte stream under a client: plain TCP, TLS (<c>mqtts://</c>) or WebSocket (<c>ws://</c>, <c>wss://</c>).
 /// It offers both shapes the loop models need: non-blocking calls around a pollable <see cref="Socket"/> for paho's
 /// select-style loops, and awaitable calls for the shared asynchronous model.
 /// </summary>

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace LoadGen.Engine.Faults;
+namespace LoadGen.Engine;
 
 /// <summary>Everything the fault proxy did, counted; the run's result carries it.</summary>
 public sealed class FaultCounters

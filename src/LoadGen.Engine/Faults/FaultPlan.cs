@@ -1,6 +1,6 @@
 using LoadGen.Protocol;
 
-namespace LoadGen.Engine.Faults;
+namespace LoadGen.Engine;
 
 /// <summary>Which way a packet travels through the fault proxy.</summary>
 public enum FaultDirection

@@ -7,7 +7,7 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using LoadGen.Protocol;
 
-namespace LoadGen.Engine.Faults;
+namespace LoadGen.Engine;
 
 /// <summary>
 /// An MQTT-aware TCP proxy, in process, that makes things go wrong on purpose (<see cref="FaultPlan"/>): it reads each

@@ -1,7 +1,9 @@
-namespace LoadGen.Engine.Loops;
+using LoadGen.Client;
+
+namespace LoadGen.Engine;
 
 /// <summary>
-/// What one loop model cost for one workload: N sessions publishing QoS 1 with a given window until a fixed number of
+/// What one loop model cost for one workload: N sessions publishing QoS 1 or 2 with a given window until a fixed number of
 /// messages is acknowledged. CPU, allocations and context switches are the whole process's (with the embedded broker
 /// they include the broker; the study says so).
 /// </summary>
@@ -13,8 +15,11 @@ public sealed record LoopMeasurement
     /// <summary>Sessions.</summary>
     public required int Sessions { get; init; }
 
-    /// <summary>QoS 1 messages in flight per session.</summary>
+    /// <summary>Messages in flight per session.</summary>
     public required int Window { get; init; }
+
+    /// <summary>The QoS level published at: 1 (PUBLISH→PUBACK) or 2 (PUBLISH→PUBCOMP).</summary>
+    public int Qos { get; init; } = 1;
 
     /// <summary><c>ok</c>, or why the case stopped: <c>could not keep up: ...</c>, <c>failed: ...</c>, <c>skipped: ...</c>.</summary>
     public required string Status { get; init; }
@@ -22,7 +27,7 @@ public sealed record LoopMeasurement
     /// <summary>Messages the case set out to have acknowledged.</summary>
     public long Planned { get; init; }
 
-    /// <summary>Messages acknowledged (PUBACK received).</summary>
+    /// <summary>Messages acknowledged (PUBACK or PUBCOMP received).</summary>
     public long Acknowledged { get; init; }
 
     /// <summary>Seconds from the first publish to the last acknowledgement (or the time limit).</summary>
@@ -31,13 +36,13 @@ public sealed record LoopMeasurement
     /// <summary>Acknowledged messages per second.</summary>
     public double MessagesPerSecond { get; init; }
 
-    /// <summary>PUBLISH→PUBACK median, microseconds.</summary>
+    /// <summary>Handshake (PUBLISH→PUBACK or PUBCOMP) median, microseconds.</summary>
     public double P50 { get; init; }
 
-    /// <summary>PUBLISH→PUBACK 99th percentile, microseconds.</summary>
+    /// <summary>Handshake 99th percentile, microseconds.</summary>
     public double P99 { get; init; }
 
-    /// <summary>PUBLISH→PUBACK 99.9th percentile, microseconds.</summary>
+    /// <summary>Handshake 99.9th percentile, microseconds.</summary>
     public double P999 { get; init; }
 
     /// <summary>Process CPU (user + system) per acknowledged message, microseconds.</summary>
@@ -61,8 +66,11 @@ public sealed record LoopMeasurement
     /// <summary>Threads in the process while the case ran.</summary>
     public int Threads { get; init; }
 
-    /// <summary>Threads the case added: those running its messages less those before its sessions were created.</summary>
-    public int ThreadsAdded { get; init; }
+    /// <summary>
+    /// Threads running the clients' loops while the messages ran, counted by name: one per client for a thread-per-client
+    /// model, one for a single-thread model.
+    /// </summary>
+    public int LoopThreads { get; init; }
 
     /// <summary>Voluntary and involuntary context switches, all threads, per message.</summary>
     public double ContextSwitchesPerMessage { get; init; }

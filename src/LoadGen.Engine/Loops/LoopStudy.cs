@@ -4,7 +4,7 @@ using HdrHistogram;
 using LoadGen.Client;
 using LoadGen.Protocol;
 
-namespace LoadGen.Engine.Loops;
+namespace LoadGen.Engine;
 
 /// <summary>Which cases a loop study runs, and its bounds.</summary>
 public sealed record LoopStudyOptions
@@ -15,8 +15,11 @@ public sealed record LoopStudyOptions
     /// <summary>Session counts, smallest first; a model that cannot keep up at one size skips the larger ones.</summary>
     public IReadOnlyList<int> Sessions { get; init; } = [10, 100, 1000];
 
-    /// <summary>QoS 1 windows (messages in flight per session).</summary>
+    /// <summary>Windows (messages in flight per session).</summary>
     public IReadOnlyList<int> Windows { get; init; } = [1, 16];
+
+    /// <summary>The QoS levels each workload runs at (1 or 2: the levels that are acknowledged).</summary>
+    public IReadOnlyList<int> Qos { get; init; } = [1];
 
     /// <summary>Messages to have acknowledged in each case, spread evenly over its sessions.</summary>
     public int Messages { get; init; } = 50_000;
@@ -29,9 +32,10 @@ public sealed record LoopStudyOptions
 }
 
 /// <summary>
-/// <c>loadgen loops</c>: the same QoS 1 workload through every client loop model in turn, each case measured the same
-/// way (throughput, PUBLISH→PUBACK latency, process CPU, allocations, collections, memory per session, threads,
-/// context switches). Every case is bounded in messages and time, and a model that falls behind stops there.
+/// <c>loadgen loops</c>: the same QoS 1 (or 2) workload through every client loop model in turn, each case measured
+/// the same way (throughput, handshake latency, process CPU, allocations, collections, memory per session, threads,
+/// context switches). Every case is bounded in messages and time, and a model that falls behind stops there. The
+/// models themselves are the client's (<see cref="LoopDriver"/>); the accounting is <see cref="ProcessCpu"/>.
 /// </summary>
 public static class LoopStudy
 {
@@ -61,17 +65,19 @@ public static class LoopStudy
         {
             foreach (LoopModel model in options.Models)
             {
-                string? failedAt = null;
+                // Per QoS level: a model that cannot keep up at QoS 2 may still at QoS 1.
+                var failed = new Dictionary<int, string>();
                 foreach (int sessions in options.Sessions)
                 {
-                    foreach (int window in options.Windows)
+                    foreach ((int qos, int window) in options.Qos.SelectMany(q => options.Windows.Select(w => (q, w))))
                     {
+                        string? failedAt = failed.GetValueOrDefault(qos);
                         LoopMeasurement measured = failedAt is not null || cancellationToken.IsCancellationRequested
-                            ? new LoopMeasurement { Model = model, Sessions = sessions, Window = window, Status = $"skipped: {failedAt ?? "cancelled"}" }
-                            : await Task.Run(() => Measure(model, sessions, window, options, host, port), CancellationToken.None).ConfigureAwait(false);
+                            ? new LoopMeasurement { Model = model, Sessions = sessions, Window = window, Qos = qos, Status = $"skipped: {failedAt ?? "cancelled"}" }
+                            : await Task.Run(() => Measure(model, sessions, window, qos, options, host, port), CancellationToken.None).ConfigureAwait(false);
                         if (failedAt is null && measured.Status != "ok")
                         {
-                            failedAt = $"{model} stopped at {sessions} sessions ({measured.Status})";
+                            failed[qos] = $"{model} stopped at {sessions} sessions{(options.Qos.Count > 1 ? $" at QoS {qos}" : "")} ({measured.Status})";
                         }
 
                         cases.Add(measured);
@@ -92,7 +98,7 @@ public static class LoopStudy
         return new LoopStudyResult(started, options.Broker, HostInfo.Current, cases, largest);
     }
 
-    private static LoopMeasurement Measure(LoopModel model, int sessions, int window, LoopStudyOptions options, string host, int port)
+    private static LoopMeasurement Measure(LoopModel model, int sessions, int window, int qos, LoopStudyOptions options, string host, int port)
     {
         int perSession = (int)Math.Ceiling((double)options.Messages / sessions);
         long planned = (long)perSession * sessions;
@@ -101,29 +107,27 @@ public static class LoopStudy
         int[] published = new int[sessions];
         var done = new ManualResetEventSlim();
         var connected = new CountdownEvent(sessions);
-        var stop = new CancellationTokenSource();
         var clients = new MqttClient[sessions];
-        var threads = new List<Thread>();
-        var runs = new List<Task>();
+        var driver = new LoopDriver(model);
         MemoryReading before = MemoryReading.Take();
-        int threadsBefore = Process.GetCurrentProcess().Threads.Count;
+        bool stopping = false;
 
         // Publishes the session's next message if it has any left; true when it did.
         bool Next(int index)
         {
-            if (stop.IsCancellationRequested || Interlocked.Increment(ref published[index]) > perSession)
+            if (Volatile.Read(ref stopping) || Interlocked.Increment(ref published[index]) > perSession)
             {
                 return false;
             }
 
-            return clients[index].Publish(Topic, Payload, 1).Rc == MqttErrorCode.Success;
+            return clients[index].Publish(Topic, Payload, qos).Rc == MqttErrorCode.Success;
         }
 
         for (int i = 0; i < sessions; i++)
         {
             int index = i;
             // The shared async model runs as the load engine runs it: no buffers held while a session waits.
-            var client = new MqttClient(new MqttSessionOptions { ClientId = $"loops-{model}-{sessions}-{window}-{i}", InflightWindow = window })
+            var client = new MqttClient(new MqttSessionOptions { ClientId = $"loops-{model}-{sessions}-{window}-{qos}-{i}", InflightWindow = window })
             {
                 ReleaseBuffersWhenIdle = model == LoopModel.SharedAsync,
             };
@@ -143,9 +147,9 @@ public static class LoopStudy
                 }
 
                 // Closed loop: the next message goes as this one completes, from the thread that drives this client.
-                if (Next(index) && model == LoopModel.SharedAsync)
+                if (Next(index))
                 {
-                    _ = c.FlushAsync();
+                    driver.Flush(c);
                 }
             };
             clients[i] = client;
@@ -153,10 +157,8 @@ public static class LoopStudy
 
         string status = "ok";
         var clock = new Stopwatch();
-        (TimeSpan Total, TimeSpan Kernel) cpuStart = default, cpuEnd = default;
-        long allocStart = 0, allocEnd = 0, switchesStart = 0, switchesEnd = 0;
-        Dictionary<int, (string Name, long Ticks)> threadsStart = [], threadsEnd = [];
-        int gcStart = 0, gcEnd = 0, threadCount = 0;
+        ProcessCpuReading start = ProcessCpu.Read(), end = start;
+        int threadCount = 0;
         MemoryReading afterConnect = before;
         try
         {
@@ -168,47 +170,10 @@ public static class LoopStudy
                     throw new InvalidOperationException($"connect: {rc}");
                 }
 
-                switch (model)
-                {
-                    case LoopModel.ThreadPerClient:
-                        client.LoopStart();
-                        break;
-                    case LoopModel.LoopForever:
-                        var thread = new Thread(() => client.LoopForever()) { IsBackground = true, Name = "loop-forever" };
-                        threads.Add(thread);
-                        thread.Start();
-                        break;
-                    case LoopModel.SharedAsync:
-                        runs.Add(client.RunAsync(stop.Token));
-                        break;
-                }
+                driver.Add(client);
             }
 
-            Action<Action?>? driver = model switch
-            {
-                LoopModel.CallerLoop => kickoff => CallerLoop(clients, stop.Token, kickoff),
-                LoopModel.EventLoop => kickoff => EventLoop(clients, stop.Token, kickoff, TimeSpan.Zero),
-                LoopModel.TickedEventLoop => kickoff => EventLoop(clients, stop.Token, kickoff, TimeSpan.FromMilliseconds(1)),
-                _ => null,
-            };
-
-            // Single-thread models: their one thread drives every client, so it also publishes the first window.
-            var kickoffRequested = new ManualResetEventSlim();
-            var kickoffDone = new ManualResetEventSlim();
-            if (driver is not null)
-            {
-                var thread = new Thread(() => driver(() =>
-                {
-                    if (kickoffRequested.IsSet && !kickoffDone.IsSet)
-                    {
-                        Kickoff(clients, window, Next);
-                        kickoffDone.Set();
-                    }
-                })) { IsBackground = true, Name = $"loops-{model}" };
-                threads.Add(thread);
-                thread.Start();
-            }
-
+            driver.Start();
             if (!connected.Wait(options.Limit))
             {
                 status = $"could not keep up: {sessions - connected.CurrentCount} of {sessions} sessions connected in {options.Limit.TotalSeconds:0} s";
@@ -216,29 +181,10 @@ public static class LoopStudy
             }
 
             afterConnect = MemoryReading.Take();
-            cpuStart = Cpu();
-            allocStart = GC.GetTotalAllocatedBytes(precise: false);
-            gcStart = Collections();
-            switchesStart = ContextSwitches();
-            threadsStart = ThreadTicks();
+            start = ProcessCpu.Read(perThread: true);
             clock.Start();
-            if (driver is not null)
-            {
-                kickoffRequested.Set();
-                kickoffDone.Wait(options.Limit);
-            }
-            else
-            {
-                Kickoff(clients, window, Next);
-                if (model == LoopModel.SharedAsync)
-                {
-                    foreach (MqttClient client in clients)
-                    {
-                        _ = client.FlushAsync();
-                    }
-                }
-            }
-
+            // The first window of every session, from the thread that drives the clients.
+            driver.Invoke(() => Kickoff(clients, window, Next), options.Limit);
             if (!done.Wait(options.Limit))
             {
                 status = $"could not keep up: {Interlocked.Read(ref acknowledged)} of {planned} messages acknowledged in {options.Limit.TotalSeconds:0} s";
@@ -246,11 +192,7 @@ public static class LoopStudy
 
             clock.Stop();
             threadCount = Process.GetCurrentProcess().Threads.Count;
-            cpuEnd = Cpu();
-            allocEnd = GC.GetTotalAllocatedBytes(precise: false);
-            gcEnd = Collections();
-            switchesEnd = ContextSwitches();
-            threadsEnd = ThreadTicks();
+            end = ProcessCpu.Read(perThread: true);
         }
         catch (Exception ex) when (ex is InvalidOperationException or SocketException or OutOfMemoryException)
         {
@@ -258,23 +200,8 @@ public static class LoopStudy
         }
         finally
         {
-            stop.Cancel();
-            foreach (MqttClient client in clients)
-            {
-                client.Disconnect();
-            }
-
-            foreach (MqttClient client in clients)
-            {
-                client.LoopStop();
-            }
-
-            foreach (Thread thread in threads)
-            {
-                thread.Join(TimeSpan.FromSeconds(10));
-            }
-
-            Task.WaitAll(runs.ToArray(), TimeSpan.FromSeconds(10));
+            Volatile.Write(ref stopping, true);
+            driver.Dispose();
             foreach (MqttClient client in clients)
             {
                 client.Dispose();
@@ -293,6 +220,7 @@ public static class LoopStudy
                 Model = model,
                 Sessions = sessions,
                 Window = window,
+                Qos = qos,
                 Status = status,
                 Planned = planned,
                 Acknowledged = acked,
@@ -301,17 +229,17 @@ public static class LoopStudy
                 P50 = latency.TotalCount > 0 ? latency.GetValueAtPercentile(50) : 0,
                 P99 = latency.TotalCount > 0 ? latency.GetValueAtPercentile(99) : 0,
                 P999 = latency.TotalCount > 0 ? latency.GetValueAtPercentile(99.9) : 0,
-                CpuMicrosecondsPerMessage = (cpuEnd.Total - cpuStart.Total).TotalMicroseconds * per,
-                KernelMicrosecondsPerMessage = (cpuEnd.Kernel - cpuStart.Kernel).TotalMicroseconds * per,
-                AllocatedBytesPerMessage = (allocEnd - allocStart) * per,
-                CollectionsPerThousandMessages = (gcEnd - gcStart) * per * 1000,
+                CpuMicrosecondsPerMessage = (end.Total - start.Total).TotalMicroseconds * per,
+                KernelMicrosecondsPerMessage = (end.Kernel - start.Kernel).TotalMicroseconds * per,
+                AllocatedBytesPerMessage = (end.AllocatedBytes - start.AllocatedBytes) * per,
+                CollectionsPerThousandMessages = (end.Collections - start.Collections) * per * 1000,
                 // Below 100 sessions the growth is lost in the noise of the heap and of pages the previous case gave back.
                 ManagedBytesPerSession = sessions < 100 ? 0 : (double)(afterConnect.ManagedBytes - before.ManagedBytes) / sessions,
                 ResidentBytesPerSession = sessions < 100 ? 0 : (double)(afterConnect.ResidentBytes - before.ResidentBytes) / sessions,
                 Threads = threadCount,
-                ThreadsAdded = threadCount == 0 ? 0 : threadCount - threadsBefore,
-                ContextSwitchesPerMessage = (switchesEnd - switchesStart) * per,
-                ThreadCpuMicrosecondsPerMessage = ThreadCpu(threadsStart, threadsEnd, per),
+                LoopThreads = ProcessCpu.LoopThreads(end, driver.ThreadName),
+                ContextSwitchesPerMessage = (end.ContextSwitches - start.ContextSwitches) * per,
+                ThreadCpuMicrosecondsPerMessage = ProcessCpu.ByThreadKind(start, end, per, driver.ThreadName),
             };
         }
     }
@@ -326,162 +254,4 @@ public static class LoopStudy
             }
         }
     }
-
-    // paho's loop(timeout) called by the application: round-robin with a zero timeout, so no client waits on another.
-    private static void CallerLoop(MqttClient[] clients, CancellationToken stop, Action? idle)
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            idle?.Invoke();
-            foreach (MqttClient client in clients)
-            {
-                client.Loop(TimeSpan.Zero);
-            }
-        }
-    }
-
-    // An external event loop over every socket: select for reads (and for writes the client could not finish), then
-    // loop_read / loop_write, and loop_misc every second for keep-alive. With a tick it sleeps first and then polls.
-    private static void EventLoop(MqttClient[] clients, CancellationToken stop, Action? idle, TimeSpan tick)
-    {
-        var bySocket = new Dictionary<Socket, MqttClient>();
-        var blocked = new HashSet<Socket>();
-        foreach (MqttClient client in clients)
-        {
-            bySocket[client.Socket!] = client;
-            client.OnSocketRegisterWrite = (_, _, socket) => blocked.Add(socket);
-            client.OnSocketUnregisterWrite = (_, _, socket) => blocked.Remove(socket);
-        }
-
-        var readable = new List<Socket>(clients.Length);
-        var writable = new List<Socket>();
-        long misc = Stopwatch.GetTimestamp();
-        while (!stop.IsCancellationRequested)
-        {
-            idle?.Invoke();
-            foreach (MqttClient client in clients)
-            {
-                if (client.WantWrite)
-                {
-                    client.LoopWrite();
-                }
-            }
-
-            readable.Clear();
-            readable.AddRange(bySocket.Keys);
-            writable.Clear();
-            writable.AddRange(blocked);
-            if (tick > TimeSpan.Zero)
-            {
-                Thread.Sleep(tick);
-            }
-
-            try
-            {
-                Socket.Select(readable, writable.Count > 0 ? writable : null, null, tick > TimeSpan.Zero ? 0 : 10_000);
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-
-            foreach (Socket socket in readable)
-            {
-                bySocket[socket].LoopRead();
-            }
-
-            foreach (Socket socket in writable)
-            {
-                bySocket[socket].LoopWrite();
-            }
-
-            if (Stopwatch.GetElapsedTime(misc) > TimeSpan.FromSeconds(1))
-            {
-                misc = Stopwatch.GetTimestamp();
-                foreach (MqttClient client in clients)
-                {
-                    client.LoopMisc();
-                }
-            }
-        }
-    }
-
-    // CPU time of each thread in nanoseconds (/proc/self/task/*/schedstat, first field: time spent running), keyed by
-    // thread id, with the thread's name (comm). stat's 100 Hz ticks were too coarse for a thousand threads.
-    private static Dictionary<int, (string Name, long Ticks)> ThreadTicks()
-    {
-        var ticks = new Dictionary<int, (string, long)>();
-        if (!Directory.Exists("/proc/self/task"))
-        {
-            return ticks;
-        }
-
-        foreach (string task in Directory.EnumerateDirectories("/proc/self/task"))
-        {
-            try
-            {
-                string schedstat = File.ReadAllText(Path.Combine(task, "schedstat"));
-                long running = long.Parse(schedstat.AsSpan(0, schedstat.IndexOf(' ')), System.Globalization.CultureInfo.InvariantCulture);
-                ticks[int.Parse(Path.GetFileName(task), System.Globalization.CultureInfo.InvariantCulture)] = (File.ReadAllText(Path.Combine(task, "comm")).Trim(), running);
-            }
-            catch (IOException)
-            {
-                // The thread ended while we looked.
-            }
-        }
-
-        return ticks;
-    }
-
-    // Per kind of thread, the CPU it spent per message: where a model's cost goes (its own loop thread or threads,
-    // the thread pool, the socket engine, the GC).
-    private static Dictionary<string, double> ThreadCpu(Dictionary<int, (string Name, long Ticks)> start, Dictionary<int, (string Name, long Ticks)> end, double perMessage)
-    {
-        var byKind = new Dictionary<string, double>();
-        foreach ((int id, (string name, long ticks)) in end)
-        {
-            long used = ticks - (start.TryGetValue(id, out var before) ? before.Ticks : 0);
-            if (used <= 0)
-            {
-                continue;
-            }
-
-            string kind = name switch
-            {
-                _ when name.StartsWith("mqtt-loop", StringComparison.Ordinal) || name == "loop-forever" => "client loop threads",
-                _ when name.StartsWith("loops-", StringComparison.Ordinal) => "the one loop thread",
-                _ when name.StartsWith(".NET TP", StringComparison.Ordinal) => "thread pool",
-                _ when name.StartsWith(".NET Sockets", StringComparison.Ordinal) => "socket engine",
-                _ when name.StartsWith(".NET BGC", StringComparison.Ordinal) || name.StartsWith(".NET Server GC", StringComparison.Ordinal) => "garbage collector",
-                _ => "other",
-            };
-            byKind[kind] = byKind.GetValueOrDefault(kind) + used / 1000.0 * perMessage;
-        }
-
-        return byKind;
-    }
-
-    private static (TimeSpan Total, TimeSpan Kernel) Cpu()
-    {
-        Environment.ProcessCpuUsage usage = Environment.CpuUsage;
-        return (usage.TotalTime, usage.PrivilegedTime);
-    }
-
-    private static int Collections() => GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
-
-    // Voluntary plus involuntary context switches of the whole process, threads that have ended included
-    // (getrusage(RUSAGE_SELF)); summing /proc/self/task/*/status would lose the threads that exit mid-case.
-    private static long ContextSwitches() =>
-        OperatingSystem.IsLinux() && GetResourceUsage(0, out ResourceUsage usage) == 0 ? usage.VoluntarySwitches + usage.InvoluntarySwitches : 0;
-
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
-    private struct ResourceUsage
-    {
-        public long UserSeconds, UserMicroseconds, SystemSeconds, SystemMicroseconds;
-        public long MaxResident, SharedText, UnsharedData, UnsharedStack, MinorFaults, MajorFaults, Swaps, BlockIn, BlockOut, MessagesSent, MessagesReceived, Signals;
-        public long VoluntarySwitches, InvoluntarySwitches;
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getrusage")]
-    private static extern int GetResourceUsage(int who, out ResourceUsage usage);
 }

@@ -20,19 +20,7 @@ public sealed class LatencyHistograms
     private readonly LongConcurrentHistogram[] _response = Create();
 
     /// <summary>The name a metric has in profiles, results and reports (<c>qos1</c>, <c>qos2.pubrec</c>, ...).</summary>
-    public static string NameOf(LatencyMetric metric) => metric switch
-    {
-        LatencyMetric.Connect => "connect",
-        LatencyMetric.SubAck => "suback",
-        LatencyMetric.QoS0Write => "qos0",
-        LatencyMetric.QoS1PubAck => "qos1",
-        LatencyMetric.QoS2PubRec => "qos2.pubrec",
-        LatencyMetric.QoS2PubComp => "qos2.pubcomp",
-        LatencyMetric.QoS2Flow => "qos2",
-        LatencyMetric.EndToEnd => "e2e",
-        LatencyMetric.TlsHandshake => "tls",
-        _ => "lag",
-    };
+    public static string NameOf(LatencyMetric metric) => LatencyMetrics.Of(metric).Name;
 
     /// <summary>
     /// Records one timed event from Stopwatch timestamps. <paramref name="intendedTicks"/> is when the schedule wanted

@@ -24,4 +24,8 @@ public enum LatencyMetric
 
     /// <summary>TLS handshake (<c>mqtts://</c>, <c>wss://</c>): from the TCP connection being up to the handshake's end.</summary>
     TlsHandshake,
+    /// <summary>A will: from the moment the run aborted its session to the will's delivery to a subscriber.</summary>
+    Will,
+    /// <summary>An offline queue's drain: from a subscriber's return to the last message queued for it arriving.</summary>
+    Drain,
 }

@@ -15,7 +15,7 @@ public static class RunHistograms
     public static string MetricOf(string tag) => tag[..tag.LastIndexOf('.')];
 
     /// <summary>True for the metrics judged over the whole run (they happen before the stages start).</summary>
-    public static bool WholeRun(string metric) => metric is "connect" or "suback" or "tls";
+    public static bool WholeRun(string metric) => LatencyMetrics.Named(metric)?.WholeRun ?? false;
 
     /// <summary>
     /// A run's totals per log tag from its interval log: connects and subscriptions over the whole run, the rest over

@@ -14,6 +14,20 @@ public static class Units
     /// <summary>A fraction as <c>0.5 %</c>.</summary>
     public static string Percent(double fraction) => (fraction * 100).ToString("0.###", CultureInfo.InvariantCulture) + " %";
 
+    /// <summary>Reads a percentage as written in profiles and options (<c>0.1%</c>, <c>5%</c>) as a fraction; false for anything else.</summary>
+    public static bool TryParsePercent(string text, out double fraction)
+    {
+        fraction = 0;
+        text = text.Trim();
+        if (!text.EndsWith('%') || !double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double percent) || !double.IsFinite(percent))
+        {
+            return false;
+        }
+
+        fraction = percent / 100;
+        return true;
+    }
+
     /// <summary>A rate as <c>1200.5 msg/s</c>.</summary>
     public static string MessagesPerSecond(double perSecond) => perSecond.ToString("0.#", CultureInfo.InvariantCulture) + " msg/s";
 }

@@ -41,7 +41,13 @@ public sealed record BrokerAddress(string Scheme, string Host, int Port, string 
             return false;
         }
 
-        int port = uri.IsDefaultPort || uri.Port <= 0 ? defaultPort : uri.Port;
+        if (!uri.IsDefaultPort && uri.Port == 0)
+        {
+            problem = $"\"{text}\": port 0 is no port a broker listens on; allowed: 1 to 65535, or none for the scheme's default";
+            return false;
+        }
+
+        int port = uri.IsDefaultPort || uri.Port < 0 ? defaultPort : uri.Port;
         string path = uri.Scheme is "ws" or "wss" ? uri.PathAndQuery : "";
         address = new BrokerAddress(uri.Scheme, uri.Host, port, path);
         return true;

@@ -99,11 +99,62 @@ public sealed record ClientGroup
     /// </summary>
     public int MaximumPacketSize { get; init; } = 1 << 20;
 
+    /// <summary>
+    /// The share of a publisher's messages sent with RETAIN set, from 0 (none, the default) to 1 (every one): the broker
+    /// keeps the last per topic and hands it to every later subscriber.
+    /// </summary>
+    public double Retain { get; init; }
+
+    /// <summary>At the end of the run, clear what the group retained: an empty retained message to every topic it retained on.</summary>
+    public bool ClearRetained { get; init; }
+
+    /// <summary>The will each session leaves with the broker, published when its connection ends without DISCONNECT; null for none.</summary>
+    public WillSpec? Will { get; init; }
+
+    /// <summary>Sessions that end abnormally (no DISCONNECT, so the broker sends their wills) and stay down; null for none.</summary>
+    public SessionInterruption? Abort { get; init; }
+
+    /// <summary>
+    /// Subscribers that disconnect cleanly and come back with their persistent sessions, so the broker queues for them
+    /// meanwhile; null for none.
+    /// </summary>
+    public SessionInterruption? Offline { get; init; }
+
     /// <summary>Subscriptions of a subscriber group.</summary>
     public IReadOnlyList<SubscriptionSpec> Subscriptions { get; init; } = [];
+
+    /// <summary>
+    /// The share name when every subscription of the group is a shared one (<c>$share/{name}/{filter}</c>): the group
+    /// is then one consumer, whose members split the messages between them; null otherwise.
+    /// </summary>
+    public string? ShareName => Subscriptions.Count > 0 && Subscriptions.Select(s => s.ShareName).Distinct().ToArray() is [{ } name] ? name : null;
 }
 
 /// <summary>A subscription a subscriber group makes.</summary>
 /// <param name="Filter">The topic filter template.</param>
 /// <param name="QoS">The maximum QoS asked for.</param>
-public sealed record SubscriptionSpec(TopicTemplate Filter, MqttQualityOfService QoS);
+public sealed record SubscriptionSpec(TopicTemplate Filter, MqttQualityOfService QoS)
+{
+    /// <summary>The share name of a <c>$share/{name}/{filter}</c> subscription, or null for a plain one.</summary>
+    public string? ShareName => Filter.Text.StartsWith("$share/", StringComparison.Ordinal) && Filter.Text.IndexOf('/', 7) is > 7 and int end
+        ? Filter.Text[7..end]
+        : null;
+}
+
+/// <summary>A group's will message.</summary>
+/// <param name="Topic">The will topic template (%i, %c expand per session).</param>
+/// <param name="Payload">The will payload template, UTF-8.</param>
+/// <param name="QoS">The will QoS.</param>
+/// <param name="Retain">Published retained.</param>
+/// <param name="Delay">MQTT 5.0 Will Delay Interval: the broker waits this long (or until the session ends, if sooner).</param>
+public sealed record WillSpec(TopicTemplate Topic, TopicTemplate Payload, MqttQualityOfService QoS, bool Retain, TimeSpan Delay);
+
+/// <summary>Some of a group's sessions interrupted once: <c>abort: { sessions: 10%, at: 20s }</c>, <c>offline: { sessions: 50%, at: 5s, for: 10s }</c>.</summary>
+/// <param name="Share">The share of the group's sessions (0 to 1), the first ones by index in the whole profile (a shard takes those it runs).</param>
+/// <param name="At">When, from the start of the stages (all sessions connected).</param>
+/// <param name="For">How long they stay away (offline); zero for an abort, whose sessions stay down.</param>
+public sealed record SessionInterruption(double Share, TimeSpan At, TimeSpan For)
+{
+    /// <summary>How many of <paramref name="sessions"/> it takes: at least one when the share is above zero.</summary>
+    public int Of(int sessions) => Share <= 0 || sessions <= 0 ? 0 : Math.Clamp((int)Math.Ceiling(Share * sessions), 1, sessions);
+}

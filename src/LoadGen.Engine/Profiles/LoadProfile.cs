@@ -22,8 +22,8 @@ public sealed record LoadProfile
     /// </summary>
     public TimeSpan Tick { get; init; } = TimeSpan.FromMicroseconds(250);
 
-    /// <summary>Faults to inject: when set, sessions connect through an in-process <see cref="Faults.FaultProxy"/>.</summary>
-    public Faults.FaultPlan? Faults { get; init; }
+    /// <summary>Faults to inject: when set, sessions connect through an in-process <see cref="FaultProxy"/>.</summary>
+    public FaultPlan? Faults { get; init; }
 
     /// <summary>The client groups.</summary>
     public required IReadOnlyList<ClientGroup> Groups { get; init; }

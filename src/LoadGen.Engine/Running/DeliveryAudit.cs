@@ -3,10 +3,16 @@ namespace LoadGen.Engine;
 /// <summary>
 /// One subscriber's view of every publisher's sequence numbers, kept apart per QoS (each publisher numbers its QoS 0,
 /// 1 and 2 messages separately, and the stamp carries the QoS): gaps are possible losses until filled, a fill is an
-/// out-of-order delivery, and a number seen twice is a duplicate. Used by one thread at a time (the subscriber's).
+/// out-of-order delivery, and a number seen twice is a duplicate. Used by one thread at a time (the subscriber's),
+/// or, for the members of a shared subscription, who are one consumer between them, under a lock.
 /// </summary>
-internal sealed class DeliveryAudit
+internal sealed class DeliveryAudit(bool shared = false)
 {
+    private readonly Lock? _gate = shared ? new Lock() : null;
+
+    /// <summary>True when several sessions, the members of one shared subscription, feed this audit.</summary>
+    public bool Shared => _gate is not null;
+
     private readonly Dictionary<int, (int Next, HashSet<int> Missing)> _streams = new();
     // Streams heard from since the subscriber last came back without its session; a stream not in it resumes at
     // whatever arrives next, and the gap before that is counted as missed while away, not lost.
@@ -24,6 +30,19 @@ internal sealed class DeliveryAudit
 
     /// <summary>Records a delivery of <paramref name="stream"/> (see <see cref="Stream"/>); returns duplicate and out-of-order flags.</summary>
     public (bool Duplicate, bool OutOfOrder) Observe(int stream, int sequence)
+    {
+        if (_gate is null)
+        {
+            return ObserveOne(stream, sequence);
+        }
+
+        lock (_gate)
+        {
+            return ObserveOne(stream, sequence);
+        }
+    }
+
+    private (bool Duplicate, bool OutOfOrder) ObserveOne(int stream, int sequence)
     {
         int qos = (int)((uint)stream >> 30);
         _received[qos]++;
@@ -109,7 +128,19 @@ internal sealed class DeliveryAudit
     /// The subscriber came back and the broker had kept no session for it (session present 0): its subscriptions and
     /// queued messages were gone, legitimately. From now on each stream is audited from the first message that arrives.
     /// </summary>
-    public void CameBackWithoutSession() => _sinceBack = new HashSet<int>();
+    public void CameBackWithoutSession()
+    {
+        if (_gate is null)
+        {
+            _sinceBack = new HashSet<int>();
+            return;
+        }
+
+        lock (_gate)
+        {
+            _sinceBack = new HashSet<int>();
+        }
+    }
 
     /// <summary>Messages published at <paramref name="qos"/> while the subscriber was away without a session.</summary>
     public long MissedAway(int qos) => _missedAway[qos];

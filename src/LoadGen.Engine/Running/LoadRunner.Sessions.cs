@@ -42,6 +42,9 @@ public sealed partial class LoadRunner
 
         public DeliveryAudit? Audit { get; set; }
 
+        /// <summary>Stamped messages this subscriber received (its share, in a shared subscription).</summary>
+        public long Delivered;
+
         // Set when the connection was lost: a subscriber with a clean session loses what was sent meanwhile, legitimately.
         public bool LostConnection { get; set; }
 
@@ -70,6 +73,31 @@ public sealed partial class LoadRunner
         // Set when the broker answered a reconnect with session present 0 although this session asked to keep it.
         public bool SessionLost { get; set; }
 
+        // abort: when the run ended this session abnormally (0 while it has not); it then stays down.
+        public long AbortedAt;
+
+        // offline: set while the subscriber is away on purpose, and when it came back (0 before).
+        public volatile bool Away;
+
+        public long BackAt;
+
+        // Down on purpose (aborted, or away offline): not a broker that closed every connection.
+        public bool TakenAway => Away || Volatile.Read(ref AbortedAt) != 0;
+
+        // What the broker had queued for this subscriber while it was away, and when the last of it arrived.
+        public long QueuedReceived;
+
+        public long LastQueuedAt;
+
+        // Wills of aborted sessions this subscriber received.
+        public long WillsHeard;
+
+        // Set once this publisher has retained a message, so clear_retained knows whom to clear.
+        public bool Retained { get; set; }
+
+        // The drawn (%rand) topics this publisher retained on, for clear_retained; null for a fixed topic.
+        public HashSet<string>? RetainedTopics { get; set; }
+
         // Protocol errors already counted, so each malformed packet is counted once, with its own reason.
         public long ProtocolErrorsSeen { get; set; }
     }
@@ -97,6 +125,9 @@ public sealed partial class LoadRunner
         int groupBase = 0;
         foreach (ClientGroup group in _profile.Groups.OrderBy(g => g.Role == GroupRole.Publisher ? 1 : 0))
         {
+            // A shared subscription's members are one consumer: the broker gives each message to one of them, so they
+            // share one audit, and loss or duplication is judged across the group.
+            DeliveryAudit? shared = group.Role == GroupRole.Subscriber && group.ShareName is not null ? new DeliveryAudit(shared: true) : null;
             for (int local = 0; local < group.Sessions; local++)
             {
                 int i = group.FirstSession + local;
@@ -115,6 +146,10 @@ public sealed partial class LoadRunner
                     MaximumPacketSize = group.MaximumPacketSize,
                     AckTimeout = group.AckTimeout > TimeSpan.Zero ? group.AckTimeout : null,
                     AckTimeoutAction = group.AckTimeoutAction,
+                    Will = group.Will is { } will
+                        ? new MqttWill(Encoding.UTF8.GetBytes(will.Topic.Expand(i, clientId, Random.Shared)), Encoding.UTF8.GetBytes(will.Payload.Expand(i, clientId, Random.Shared)),
+                            will.QoS, will.Retain, (uint)will.Delay.TotalSeconds)
+                        : null,
                     UserName = group.Credentials?.UserName,
                     Password = group.Credentials?.Password,
                 });
@@ -128,7 +163,12 @@ public sealed partial class LoadRunner
                 }
                 else
                 {
-                    session.Audit = new DeliveryAudit();
+                    session.Audit = shared ?? new DeliveryAudit();
+                }
+
+                if (client.Session.Options.Will is { } w)
+                {
+                    _willOf[Encoding.UTF8.GetString(w.Topic)] = session;
                 }
 
                 Wire(session);
@@ -220,6 +260,11 @@ public sealed partial class LoadRunner
         }
 
         bool beforeConnAck = state == ConnAckAwaiting;
+        if (Volatile.Read(ref session.AbortedAt) != 0)
+        {
+            // The run ended it on purpose (abort): counted as aborted, not as an error.
+            return;
+        }
 
         string cause;
         if (c.ProtocolErrors > session.ProtocolErrorsSeen && c.LastProtocolError is { } error)
@@ -268,12 +313,33 @@ public sealed partial class LoadRunner
     {
         long now = Stopwatch.GetTimestamp();
         _counters.Add(RunCounter.Received);
+        if (_willOf.Count > 0 && IsWill(session, message, now))
+        {
+            return;
+        }
+
+        if (message.Retain)
+        {
+            // Handed over from the broker's store at subscription [MQTT-3.3.1-9] (live forwards carry RETAIN 0, as
+            // LoadGen subscribes without Retain As Published): an earlier message, maybe an earlier run's. Neither a
+            // duplicate nor out of order, and no end-to-end time; counted apart.
+            _counters.Add(RunCounter.RetainedReceived);
+            return;
+        }
+
         ReadOnlySpan<byte> stamp = message.Payload.IsSingleSegment
             ? message.Payload.FirstSpan
             : message.Payload.Slice(0, Math.Min(PayloadStamp.Size, message.Payload.Length)).ToArray();
         if (PayloadStamp.TryRead(stamp, out long sent, out int publisher, out int sequence))
         {
             _live.Record(LatencyMetric.EndToEnd, 0, sent, now);
+            if (session.BackAt != 0 && sent < session.BackAt)
+            {
+                // Published before this subscriber came back, delivered after: the broker queued it meanwhile.
+                session.QueuedReceived++;
+                session.LastQueuedAt = now;
+            }
+
             if (message.QoS < (int)((uint)publisher >> 30))
             {
                 // Delivered below the QoS it was published at: a subscription granted less, or a broker that downgraded.
@@ -281,6 +347,7 @@ public sealed partial class LoadRunner
             }
 
             (bool duplicate, bool outOfOrder) = session.Audit!.Observe(publisher, sequence);
+            session.Delivered++;
             if (duplicate)
             {
                 _counters.Add(RunCounter.Duplicates);
@@ -376,228 +443,6 @@ public sealed partial class LoadRunner
 
                 sequences.Add(sequence);
             }
-        }
-    }
-
-    private Func<IMqttTransport>[] CreateConnectors()
-    {
-        Uri[] brokers = _brokers.Length > 1 ? _brokers : [new Uri($"{(_brokers.Length == 1 ? _brokers[0].Scheme : "mqtt")}://{_host}:{_port}{(_brokers.Length == 1 ? _brokers[0].PathAndQuery : "")}")];
-        System.Net.IPAddress?[] sources = _options.SourceAddresses.Count == 0 ? new System.Net.IPAddress?[1] : _options.SourceAddresses.ToArray();
-        TimeSpan timeout = TimeSpan.FromSeconds(10);
-        TlsClientContext? tls = brokers.Any(b => b.Scheme is "mqtts" or "wss") ? (_options.Tls ?? new TlsSettings()).Load() : null;
-
-        // Connector k pairs broker k % brokers with source k / brokers, so sessions spread evenly over every pair
-        // (each pair has its own 28k ephemeral ports).
-        var connectors = new Func<IMqttTransport>[brokers.Length * sources.Length];
-        for (int k = 0; k < connectors.Length; k++)
-        {
-            Uri url = brokers[k % brokers.Length];
-            System.Net.IPEndPoint remote;
-            try
-            {
-                remote = TcpTransport.Resolve(url.Host, url.Port);
-            }
-            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or InvalidOperationException)
-            {
-                // Before any session exists: a usage error, not a run that measured nothing.
-                throw new ArgumentException($"broker {url}: cannot resolve {url.Host} to an IPv4 address ({ex.Message})", ex);
-            }
-
-            System.Net.IPAddress? source = sources[k / brokers.Length];
-            connectors[k] = url.Scheme switch
-            {
-                "mqtts" => () =>
-                {
-                    TlsTransport t = TlsTransport.Connect(remote, url.Host, timeout, tls!, source);
-                    _live.Record(LatencyMetric.TlsHandshake, 0, t.HandshakeStarted, t.HandshakeEnded);
-                    return t;
-                },
-                "ws" or "wss" => () =>
-                {
-                    WebSocketTransport t = WebSocketTransport.Connect(remote, url, timeout, tls, source);
-                    if (t.HandshakeEnded > 0)
-                    {
-                        _live.Record(LatencyMetric.TlsHandshake, 0, t.HandshakeStarted, t.HandshakeEnded);
-                    }
-
-                    return t;
-                },
-                _ => () => TcpTransport.Connect(remote, timeout, source),
-            };
-        }
-
-        return connectors;
-    }
-
-    private async Task ConnectAsync(GroupRole role, CancellationToken cancellationToken)
-    {
-        foreach (ClientGroup group in _profile.Groups.Where(g => g.Role == role))
-        {
-            List<Session> sessions = _sessions.Where(s => s.Group == group).ToList();
-            long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < sessions.Count; i++)
-            {
-                // Paced by the group's connect rate: session i goes at start + i / rate.
-                long due = start + (long)(i / group.ConnectRate * Stopwatch.Frequency);
-                long wait = due - Stopwatch.GetTimestamp();
-                if (wait > Stopwatch.Frequency / 1000)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), cancellationToken).ConfigureAwait(false);
-                }
-
-                Session session = sessions[i];
-                ConnectStarting(session);
-                MqttErrorCode rc = session.Client.Connect(_connectors[session.Index % _connectors.Length]);
-
-                // A CONNECT whose write failed was already counted by the close it caused.
-                if (rc != MqttErrorCode.Success && FailAttempt(session))
-                {
-                    _counters.AddError(ErrorReasons.ConnectFailed(session.Client.LastConnectError is { } why ? $"{rc} ({why})" : rc.ToString(), reconnect: false));
-                }
-
-                if (rc != MqttErrorCode.Success)
-                {
-                    continue;
-                }
-
-                // Without reconnects the client's own task is the session's; a supervising state machine would cost
-                // every idle session another 144 B.
-                session.Run = session.Group.ReconnectDelay > TimeSpan.Zero
-                    ? SuperviseAsync(session)
-                    : session.Client.RunAsync(CancellationToken.None);
-            }
-
-            await WaitForConnAcksAsync(sessions, group.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    // Until every session of the group has its CONNACK or has failed. A broker that goes quiet after the TCP
-    // handshake must not leave sessions "connecting" for the whole run: past the connect timeout each is closed and
-    // counted as a connect failure with that cause.
-    private async Task WaitForConnAcksAsync(List<Session> sessions, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        long limit = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            bool waiting = false;
-            long now = Stopwatch.GetTimestamp();
-            foreach (Session session in sessions)
-            {
-                if (!session.AwaitingConnAck)
-                {
-                    continue;
-                }
-
-                if (now - session.ConnectStarted < limit)
-                {
-                    waiting = true;
-                    continue;
-                }
-
-                TimeOutConnAck(session, timeout);
-            }
-
-            if (!waiting)
-            {
-                return;
-            }
-
-            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    // A CONNACK that did not come in time: counted once, and the connection closed (a reconnecting session tries again).
-    private void TimeOutConnAck(Session session, TimeSpan timeout)
-    {
-        if (FailAttempt(session))
-        {
-            _counters.AddError(ErrorReasons.ConnectFailed($"no CONNACK within {Durations.Format(timeout)}", reconnect: session.Connected));
-            session.Client.Disconnect();
-        }
-    }
-
-    // Reconnects get the connect timeout too, checked once a second by the sampler.
-    private void TimeOutReconnects()
-    {
-        long now = Stopwatch.GetTimestamp();
-        foreach (Session session in _sessions)
-        {
-            if (session.Connected && session.AwaitingConnAck && now - session.ConnectStarted > (long)(session.Group.ConnectTimeout.TotalSeconds * Stopwatch.Frequency))
-            {
-                TimeOutConnAck(session, session.Group.ConnectTimeout);
-            }
-        }
-    }
-
-    private async Task SubscribeAsync(CancellationToken cancellationToken)
-    {
-        List<Session> subscribers = _sessions.Where(s => s.Group.Role == GroupRole.Subscriber && s.Connected).ToList();
-        foreach (Session session in subscribers)
-        {
-            Subscribe(session);
-        }
-
-        TimeSpan timeout = subscribers.Select(s => s.Group.AckTimeout).Where(t => t > TimeSpan.Zero).DefaultIfEmpty(TimeSpan.FromSeconds(30)).Max();
-        await WaitAsync(() => subscribers.All(s => s.Subscribed || s.Client.Socket is null), timeout, cancellationToken).ConfigureAwait(false);
-        foreach (Session session in subscribers.Where(s => !s.Subscribed && s.Client.Socket is not null))
-        {
-            // A broker that never answers SUBSCRIBE: counted, and the session stays (a late SUBACK still counts).
-            _counters.AddError($"subscribe: no SUBACK within {Durations.Format(timeout)}");
-        }
-    }
-
-    private void Subscribe(Session session)
-    {
-        var list = MqttSubscriptionList.Create(session.Group.Subscriptions
-            .Select(sub => new MqttSubscription(sub.Filter.Expand(session.Index, session.ClientId, Random.Shared), sub.QoS)).ToArray());
-        session.SubscribeStarted = Stopwatch.GetTimestamp();
-        session.Client.Subscribe(list);
-        _ = session.Client.FlushAsync();
-    }
-
-    // Runs a session's connection; with a reconnect delay, connects again whenever the connection is lost, until the
-    // run ends. The session's state survives, so with clean_start off unfinished handshakes resume (resends).
-    private async Task SuperviseAsync(Session session)
-    {
-        TimeSpan delay = session.Group.ReconnectDelay;
-        while (true)
-        {
-            await session.Client.RunAsync(CancellationToken.None).ConfigureAwait(false);
-            if (_stopping || delay <= TimeSpan.Zero)
-            {
-                return;
-            }
-
-            while (!_stopping)
-            {
-                await Task.Delay(delay).ConfigureAwait(false);
-                if (_stopping)
-                {
-                    return;
-                }
-
-                ConnectStarting(session);
-                if (session.Client.Reconnect() == MqttErrorCode.Success)
-                {
-                    break;
-                }
-
-                if (!FailAttempt(session))
-                {
-                    continue;
-                }
-
-                _counters.AddError(session.Client.LastConnectError is { } why ? $"reconnect failed: {why}" : "reconnect failed");
-            }
-        }
-    }
-
-    private static async Task WaitAsync(Func<bool> condition, TimeSpan limit, CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition() && clock.Elapsed < limit)
-        {
-            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
         }
     }
 }

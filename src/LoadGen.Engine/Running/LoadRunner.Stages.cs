@@ -23,27 +23,22 @@ public sealed partial class LoadRunner
         int next = 0;
         foreach (Stage stage in group.Stages)
         {
-            switch (stage)
+            switch (stage.Model)
             {
-                case PauseStage pause:
-                    await Task.Delay(pause.During, cancellationToken).ConfigureAwait(false);
+                case StageModel.Pause:
+                    await Task.Delay(stage.During, cancellationToken).ConfigureAwait(false);
                     break;
-                case InjectStage inject:
-                    next = await InjectAsync(sessions, inject.Rate, inject.Rate, inject.During, next, cancellationToken).ConfigureAwait(false);
-                    rate = inject.Rate;
+                case StageModel.Open:
+                    next = await InjectAsync(sessions, stage.Ramps ? rate : stage.Target, stage.Target, stage.During, next, cancellationToken).ConfigureAwait(false);
+                    rate = stage.Target;
                     break;
-                case RampingInjectStage ramp:
-                    next = await InjectAsync(sessions, rate, ramp.Rate, ramp.During, next, cancellationToken).ConfigureAwait(false);
-                    rate = ramp.Rate;
+                case StageModel.Closed:
+                    await KeepAsync(sessions, stage.Ramps ? copies : (int)stage.Target, (int)stage.Target, stage.During, cancellationToken).ConfigureAwait(false);
+                    copies = (int)stage.Target;
                     break;
-                case KeepConstantStage keep:
-                    await KeepAsync(sessions, keep.Copies, keep.Copies, keep.During, cancellationToken).ConfigureAwait(false);
-                    copies = keep.Copies;
-                    break;
-                case RampingConstantStage rampCopies:
-                    await KeepAsync(sessions, copies, rampCopies.Copies, rampCopies.During, cancellationToken).ConfigureAwait(false);
-                    copies = rampCopies.Copies;
-                    break;
+                default:
+                    // A stage skipped here would pass as a quiet run: refuse what this runner does not know.
+                    throw new NotSupportedException($"the runner does not know how to run a {stage.GetType().Name} ({stage.Model})");
             }
         }
     }
@@ -240,7 +235,8 @@ public sealed partial class LoadRunner
         byte[] topic = group.Topic!.IsRandom
             ? System.Text.Encoding.UTF8.GetBytes(group.Topic.Expand(session.Index, session.ClientId, Random.Shared))
             : session.Topic;
-        (MqttErrorCode rc, int mid) = session.Client.Publish(topic, buffer.AsMemory(0, size), (int)qos);
+        bool retain = group.Retain >= 1 || (group.Retain > 0 && session.Random.NextDouble() < group.Retain);
+        (MqttErrorCode rc, int mid) = session.Client.Publish(topic, buffer.AsMemory(0, size), (int)qos, retain);
         lock (session.Free)
         {
             if (rc != MqttErrorCode.Success || qos == MqttQualityOfService.AtMostOnce)
@@ -271,6 +267,20 @@ public sealed partial class LoadRunner
 
         session.Sequences[(int)qos]++;
         _counters.AddSent((int)qos);
+        if (retain)
+        {
+            _counters.Add(RunCounter.RetainedSent);
+            session.Retained = true;
+            if (group.ClearRetained && group.Topic.IsRandom)
+            {
+                // A fixed topic is the session's own; a drawn one is remembered so the run can clear it at the end.
+                lock (session.Free)
+                {
+                    (session.RetainedTopics ??= new HashSet<string>()).Add(System.Text.Encoding.UTF8.GetString(topic));
+                }
+            }
+        }
+
         if (intendedTicks != 0)
         {
             // How far behind its own schedule the generator sent this message; part of every response time.

@@ -6,7 +6,8 @@ namespace LoadGen.Engine;
 
 public sealed partial class LoadRunner
 {
-    private static readonly LatencyMetric[] Metrics = Enum.GetValues<LatencyMetric>();
+    // In the metric table's order: the time series, Prometheus and the result list them alike.
+    private static readonly LatencyMetric[] Metrics = [.. LatencyMetrics.All.Select(m => m.Metric)];
 
     // Sessions record into the live recorder; the sampler moves each interval into the run's totals, the time series
     // and the interval log. _all keeps every interval (connects happen before the stages); _measured only those of
@@ -107,7 +108,7 @@ public sealed partial class LoadRunner
         }
 
         return new Totals(_counters[RunCounter.Sent], _counters[RunCounter.Acknowledged], _counters[RunCounter.Received], resends, _counters[RunCounter.Reconnects], _counters.Errors, sent, received,
-            Environment.CpuUsage.TotalTime, GC.GetTotalPauseDuration());
+            ProcessCpu.Total, GC.GetTotalPauseDuration());
     }
 
     private void Stamp(HistogramBase histogram, string tag, long fromTicks, long toTicks)

@@ -26,6 +26,7 @@ public sealed partial class LoadRunner
     // Set once the run is ending, so sessions closed on purpose are neither counted as errors nor reconnected.
     private volatile bool _stopping;
     private string? _partial;
+    private double? _drainSeconds;
 
     // When a session last lost its connection or got it back (Stopwatch ticks): messages due before then were held up
     // by the broker's outage, so their lateness is not the generator's.
@@ -84,7 +85,7 @@ public sealed partial class LoadRunner
 
         _startedUtc = DateTime.UtcNow;
         _runStart = _lastSample = Stopwatch.GetTimestamp();
-        _last = _last with { Cpu = Environment.CpuUsage.TotalTime, GcPause = GC.GetTotalPauseDuration() };
+        _last = _last with { Cpu = ProcessCpu.Total, GcPause = GC.GetTotalPauseDuration() };
         string broker = _options.Broker ?? _profile.Broker;
         EmbeddedBroker? embedded = null;
         if (broker == "embedded")
@@ -113,7 +114,7 @@ public sealed partial class LoadRunner
         _live.TakeInterval(_interval);
 
         // Faults go between the sessions and the broker: the sessions connect to the proxy, the proxy to the broker.
-        Faults.FaultProxy? proxy = null;
+        FaultProxy? proxy = null;
         if (_profile.Faults is { } plan)
         {
             if (_brokers.Length > 1)
@@ -121,7 +122,7 @@ public sealed partial class LoadRunner
                 throw new ArgumentException("faults: the fault proxy sits in front of one broker; give one broker URL");
             }
 
-            proxy = Faults.FaultProxy.Start(_host, _port, plan);
+            proxy = FaultProxy.Start(_host, _port, plan);
             (_host, _port) = ("127.0.0.1", proxy.Port);
             _brokers = [];
         }
@@ -177,6 +178,7 @@ public sealed partial class LoadRunner
             _ = TickAsync(run.Token);
             Task warmup = WarmupAsync(run.Token);
             var groups = _profile.Groups.Where(g => g.Role == GroupRole.Publisher).Select(g => RunStagesAsync(g, run.Token)).ToList();
+            Task[] interruptions = [.. _profile.Groups.Where(g => g.Abort is not null || g.Offline is not null).Select(g => InterruptAsync(g, run.Token))];
             if (groups.Count == 0)
             {
                 // Subscribers only (messages come from elsewhere): listen for the whole duration.
@@ -184,7 +186,15 @@ public sealed partial class LoadRunner
             }
 
             await Task.WhenAll(groups).ConfigureAwait(false);
+            if (groups.Count > 0)
+            {
+                // An interval ends where the stages do, so the time series tells the offered span from the drain.
+                Sample();
+            }
+
             await warmup.ConfigureAwait(false);
+            await Task.WhenAll(interruptions).ConfigureAwait(false);
+            await AwaitWillsAsync(run.Token).ConfigureAwait(false);
             await DrainAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (run.IsCancellationRequested)
@@ -200,6 +210,14 @@ public sealed partial class LoadRunner
         }
 
         await sampler.DisposeAsync().ConfigureAwait(false);
+        CountInterruptions();
+        foreach (Session away in _sessions.Where(s => s.Away && s.Audit is { Shared: false }))
+        {
+            // Still away when the run ended (its duration came first): what it missed was never delivered yet, not
+            // lost; it is left out of the audit rather than blamed on the broker.
+            away.Audit = null;
+        }
+
 
         // The run ended (its duration, Ctrl+C) while some sessions still waited for CONNACK: each is a connect failure
         // with that cause, not a session that merely never counted.
@@ -216,10 +234,12 @@ public sealed partial class LoadRunner
         {
             _partial = "cancelled (Ctrl+C)";
         }
-        else if (_partial is null && _sessions.Count > 0 && _sessions.All(s => !s.Client.IsConnected))
+        else if (_partial is null && _sessions.Count > 0 && _sessions.All(s => !s.Client.IsConnected && !s.TakenAway))
         {
             _partial = EveryConnectionGone();
         }
+
+        await ClearRetainedAsync().ConfigureAwait(false);
 
         // Before the sessions close: what is still unacknowledged on a live connection after the drain.
         long inflightAtEnd = _sessions.Where(s => s.Group.Role == GroupRole.Publisher && s.Client.IsConnected).Sum(s => (long)s.Client.Session.InFlight);
@@ -260,6 +280,35 @@ public sealed partial class LoadRunner
         return BuildResult(broker, audit, resends, brokerDropped, bytesSent, bytesReceived, inflightAtEnd, embedded is not null, faults);
     }
 
+    // clear_retained: an empty retained message to every topic a publisher retained on, which makes the broker forget
+    // the topic's retained message (§3.3.1.3). QoS 0 keeps it out of the handshake metrics; it is written before the
+    // DISCONNECT on the same connection, which the broker reads in order.
+    private async Task ClearRetainedAsync()
+    {
+        foreach (Session session in _sessions.Where(s => s.Group.ClearRetained && s.Retained && s.Client.IsConnected))
+        {
+            IEnumerable<byte[]> topics = session.RetainedTopics is { } drawn
+                ? drawn.Select(System.Text.Encoding.UTF8.GetBytes).ToArray()
+                : [session.Topic];
+            foreach (byte[] topic in topics)
+            {
+                if (session.Client.Publish(topic, ReadOnlyMemory<byte>.Empty, 0, retain: true).Rc == MqttErrorCode.Success)
+                {
+                    _counters.Add(RunCounter.RetainedCleared);
+                }
+            }
+
+            try
+            {
+                await session.Client.FlushAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TimeoutException or IOException or ObjectDisposedException)
+            {
+                // The connection went meanwhile: its clears went with it, and the count says how many were written.
+            }
+        }
+    }
+
     // Why no session is connected any more, named from what was counted: "the broker refused all 5 connections: not
     // authorized (5)", "no CONNACK within 10 s", "the broker closed every connection: packet too large (0x95)".
     private string EveryConnectionGone()
@@ -294,6 +343,8 @@ public sealed partial class LoadRunner
     private List<QosAudit> Audit(long brokerDropped)
     {
         List<Session> subscribers = _sessions.Where(s => s.Audit is not null).ToList();
+        // The consumers: a session each, or the members of a shared subscription together (they share one audit).
+        List<Session[]> consumers = subscribers.GroupBy(s => s.Audit!).Select(g => g.ToArray()).ToList();
         int lostSession = subscribers.Count(s => s.SessionLost);
         int cleanLost = subscribers.Count(s => s.LostConnection && s.Group.CleanStart);
         bool promised = brokerDropped == 0 && cleanLost == 0 && lostSession == 0;
@@ -328,16 +379,17 @@ public sealed partial class LoadRunner
             }
 
             // Each subscriber is held to the QoS it was granted for what it heard [MQTT-3.9.3-2]: a QoS 1 grant may
-            // duplicate a QoS 2 stream, a QoS 0 grant may lose it.
+            // duplicate a QoS 2 stream, a QoS 0 grant may lose it. A shared subscription is held to its lowest grant.
             int Effective(Session s) => s.GrantedQos < 0 ? level : Math.Min(level, s.GrantedQos);
-            long Lost(Session s) => s.Audit!.Lost(level, (publisher, q) => _byIndex.TryGetValue(publisher, out Session? p) ? p.Sequences[q] : -1, _excused);
-            long lost = subscribers.Sum(Lost);
-            long duplicates = subscribers.Sum(s => s.Audit!.Duplicates(level));
-            long received = subscribers.Sum(s => s.Audit!.Received(level));
-            long outOfOrder = subscribers.Sum(s => s.Audit!.OutOfOrder(level));
-            long away = subscribers.Sum(s => s.Audit!.MissedAway(level));
-            long lostJudged = subscribers.Where(s => Effective(s) >= 1).Sum(Lost);
-            long duplicatesJudged = subscribers.Where(s => Effective(s) == 2).Sum(s => s.Audit!.Duplicates(level));
+            int EffectiveOf(Session[] c) => c.Min(Effective);
+            long Lost(Session[] c) => c[0].Audit!.Lost(level, (publisher, q) => _byIndex.TryGetValue(publisher, out Session? p) ? p.Sequences[q] : -1, _excused);
+            long lost = consumers.Sum(Lost);
+            long duplicates = consumers.Sum(c => c[0].Audit!.Duplicates(level));
+            long received = consumers.Sum(c => c[0].Audit!.Received(level));
+            long outOfOrder = consumers.Sum(c => c[0].Audit!.OutOfOrder(level));
+            long away = consumers.Sum(c => c[0].Audit!.MissedAway(level));
+            long lostJudged = consumers.Where(c => EffectiveOf(c) >= 1).Sum(Lost);
+            long duplicatesJudged = consumers.Where(c => EffectiveOf(c) == 2).Sum(c => c[0].Audit!.Duplicates(level));
             bool broken = lostJudged > 0 || duplicatesJudged > 0;
             List<Session> downgraded = subscribers.Where(s => Effective(s) < level).ToList();
             string downgrade = downgraded.Count == 0 ? ""
@@ -346,13 +398,29 @@ public sealed partial class LoadRunner
             string why = brokerDropped > 0 ? "the broker dropped queued messages"
                 : lostSession > 0 ? $"the broker kept no session for {lostSession} subscribers across a reconnect (session present 0)"
                 : "a subscriber with a clean session lost its connection";
-            string verdict = downgrade + (!broken ? (lost > 0 ? $"held ({lost} lost where the QoS granted allows it){awayText}" : $"held{awayText}")
+            string verdict = Shares(consumers, level) + downgrade + (!broken ? (lost > 0 ? $"held ({lost} lost where the QoS granted allows it){awayText}" : $"held{awayText}")
                 : promised ? $"BROKEN: {lostJudged} lost{(qos == 2 ? $", {duplicatesJudged} duplicated" : "")} although subscribers kept their sessions and nothing overflowed"
                 : $"not promised here ({why}): {lost} lost{awayText}");
             audit.Add(new QosAudit(qos, sent, received, lost, duplicates, outOfOrder, promised, !(broken && promised), verdict));
         }
 
         return audit;
+    }
+
+    // How a shared subscription's members split what they received, per group: "shared subscription $share/backend
+    // (group backend, 4 members): shares 24.1-26.0 %; ". Empty when no consumer is shared or nothing arrived.
+    private static string Shares(List<Session[]> consumers, int qos)
+    {
+        var parts = new List<string>();
+        foreach (Session[] members in consumers.Where(c => c[0].Audit!.Shared && c[0].Audit!.Received(qos) > 0))
+        {
+            long total = members.Sum(m => m.Delivered);
+            double[] shares = [.. members.Select(m => total == 0 ? 0 : (double)m.Delivered / total)];
+            parts.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"shared subscription $share/{members[0].Group.ShareName} (group {members[0].Group.Name}, {members.Length} members, one consumer): shares {Units.Percent(Math.Round(shares.Min(), 3))} to {Units.Percent(Math.Round(shares.Max(), 3))}; "));
+        }
+
+        return string.Concat(parts);
     }
 
     // The shared async model has no loop of its own to notice time passing: keep-alive PINGREQs, interval resends and
@@ -411,7 +479,7 @@ public sealed partial class LoadRunner
 
         // A broker that died takes every session with it; without reconnects nothing more can happen, so the run
         // ends now with what it has, rather than idling to the end of its duration.
-        if (_phase != RunPhase.Connect && _sessions.Count > 0 && _sessions.All(s => !s.Client.IsConnected) &&
+        if (_phase != RunPhase.Connect && _sessions.Count > 0 && _sessions.All(s => !s.Client.IsConnected && !s.TakenAway) &&
             _profile.Groups.All(g => g.ReconnectDelay <= TimeSpan.Zero))
         {
             _partial ??= EveryConnectionGone();
@@ -436,7 +504,14 @@ public sealed partial class LoadRunner
                 quiet.Restart();
             }
 
-            if (!_sessions.Any(s => s.Client.Session.InFlight > 0) && quiet.Elapsed > TimeSpan.FromMilliseconds(300))
+            bool inFlight = _sessions.Any(s => s.Client.Session.InFlight > 0 && s.AbortedAt == 0);
+            if (!inFlight)
+            {
+                // How long the broker took to acknowledge what was in flight when the stages ended: its recovery.
+                _drainSeconds ??= clock.Elapsed.TotalSeconds;
+            }
+
+            if (!inFlight && quiet.Elapsed > TimeSpan.FromMilliseconds(300))
             {
                 return;
             }

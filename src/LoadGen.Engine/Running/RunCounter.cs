@@ -68,6 +68,26 @@ public enum RunCounter
     UnexpectedAcks,
     /// <summary>Messages not sent because the broker's CONNACK forbids them: larger than its Maximum Packet Size, above its Maximum QoS, or retained where it keeps none.</summary>
     NotSent,
+    /// <summary>Messages published with RETAIN set.</summary>
+    RetainedSent,
+    /// <summary>Deliveries with RETAIN set: a retained message handed over at subscription, not a live one (not audited).</summary>
+    RetainedReceived,
+    /// <summary>Empty retained messages the run sent at its end to clear what it retained (<c>clear_retained</c>).</summary>
+    RetainedCleared,
+    /// <summary>Sessions the profile ended abnormally (<c>abort</c>): closed without DISCONNECT, so the broker sends their wills.</summary>
+    Aborted,
+    /// <summary>QoS 1/2 messages in flight on sessions the run aborted: the generator's doing, not the broker's.</summary>
+    AbortedInFlight,
+    /// <summary>Will deliveries the run expects at QoS 1 or 2: per subscriber, the aborted sessions whose will topic it subscribed to.</summary>
+    WillsExpected,
+    /// <summary>Deliveries of an aborted session's will.</summary>
+    WillsReceived,
+    /// <summary>Of <see cref="WillsExpected"/>, the wills that never arrived.</summary>
+    WillsMissing,
+    /// <summary>Subscribers the profile took offline (<c>offline</c>), to come back with their sessions.</summary>
+    WentOffline,
+    /// <summary>Messages published before a subscriber came back and delivered after: what the broker queued for it.</summary>
+    QueuedReceived,
     /// <summary>Resends, all causes.</summary>
     Resends,
     /// <summary>Sessions that connected again after losing their connection.</summary>

@@ -31,7 +31,7 @@ public sealed record RunOptions
 
     /// <summary>
     /// The run's own results folder. When set, the interval log (<c>latency.hlog</c>) is written there as the run
-    /// goes; <see cref="ResultWriter"/> adds the rest at the end.
+    /// goes; the CLI adds the rest at the end (result.json, then the reports).
     /// </summary>
     public string? OutputFolder { get; init; }
 

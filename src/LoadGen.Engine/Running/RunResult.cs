@@ -79,6 +79,12 @@ public sealed record RunResult
     /// <summary>Acknowledged messages per second over the measured time.</summary>
     public double Throughput { get; init; }
 
+    /// <summary>
+    /// Seconds from the end of the stages until nothing was in flight: how long the broker took to catch up with what it
+    /// had been given. Null when the run ended before it drained (its duration ran out, a merge).
+    /// </summary>
+    public double? DrainSeconds { get; init; }
+
     /// <summary>Errors per published message.</summary>
     public double ErrorRate { get; init; }
 
@@ -105,6 +111,9 @@ public sealed record RunResult
 
     /// <summary>Each SLO and whether it held.</summary>
     public required IReadOnlyList<SloOutcome> Slos { get; init; }
+
+    /// <summary>A capacity search's answer and steps, when this run backs one (<c>loadgen capacity</c>); null otherwise.</summary>
+    public CapacityResult? Capacity { get; init; }
 
     /// <summary>The default rules every run is judged by (<see cref="RunVerdict"/>), each with what was found.</summary>
     public IReadOnlyList<VerdictRule> Rules { get; init; } = [];

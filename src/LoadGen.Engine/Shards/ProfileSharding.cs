@@ -3,7 +3,7 @@ namespace LoadGen.Engine;
 /// <summary>
 /// Cuts a profile down to one shard's share: each group keeps its sessions in the shard's index range, and every rate
 /// (connect rate, inject rates) and every closed-model copy count is scaled to that share, so N shards together offer
-/// exactly the load of the whole profile.
+/// exactly the load of the whole profile. A shared subscription's members stay together, in the first shard.
 /// </summary>
 public static class ProfileSharding
 {
@@ -17,7 +17,11 @@ public static class ProfileSharding
 
         var groups = profile.Groups.Select(group =>
         {
-            (int start, int end) = shard.Range(group.Sessions);
+            // A shared subscription is one consumer: split over shards, each would audit a part of its messages as
+            // the whole and count the rest lost. Its members all run in the first shard.
+            (int start, int end) = group.Role == GroupRole.Subscriber && group.ShareName is not null
+                ? (0, shard.Index == 0 ? group.Sessions : 0)
+                : shard.Range(group.Sessions);
             double share = group.Sessions == 0 ? 0 : (double)(end - start) / group.Sessions;
             return group with
             {
@@ -42,38 +46,38 @@ public static class ProfileSharding
         double wholeRate = 0, shardRate = 0;
         foreach (Stage stage in stages)
         {
-            switch (stage)
+            switch (stage.Model)
             {
-                case InjectStage or RampingInjectStage:
-                    double target = stage is InjectStage i ? i.Rate : ((RampingInjectStage)stage).Rate;
-                    double from = stage is InjectStage ? target : wholeRate;
+                case StageModel.Open:
+                    double target = stage.Target;
+                    double from = stage.Ramps ? wholeRate : target;
                     double seconds = stage.During.TotalSeconds;
                     long total = (long)((from + target) / 2 * seconds);
                     // In proportion to the sessions, cut at the same points: a shard without sessions gets no messages.
                     long count = sessions == 0 ? 0 : total * end / sessions - total * first / sessions;
-                    double shardFrom = stage is InjectStage ? 0 : shardRate;
+                    double shardFrom = stage.Ramps ? shardRate : 0;
                     // Average rate x seconds = the shard's count (a hair over, so the floor lands on it).
-                    double rate = stage is InjectStage
-                        ? (count + 1e-6) / seconds
-                        : 2 * (count + 1e-6) / seconds - shardFrom;
+                    double rate = stage.Ramps
+                        ? 2 * (count + 1e-6) / seconds - shardFrom
+                        : (count + 1e-6) / seconds;
                     if (rate < 0)
                     {
                         rate = target * share;
                     }
 
-                    scaled.Add(stage is InjectStage inject ? inject with { Rate = rate } : ((RampingInjectStage)stage) with { Rate = rate });
+                    scaled.Add(stage.WithTarget(rate));
                     (wholeRate, shardRate) = (target, rate);
                     break;
                 // The closed model runs the group's first `copies` sessions: a shard runs those it holds.
-                case KeepConstantStage keep:
-                    scaled.Add(keep with { Copies = Math.Max(0, Math.Min(keep.Copies, end) - first) });
+                case StageModel.Closed:
+                    scaled.Add(stage.WithTarget(Math.Max(0, Math.Min((int)stage.Target, end) - first)));
                     break;
-                case RampingConstantStage ramp:
-                    scaled.Add(ramp with { Copies = Math.Max(0, Math.Min(ramp.Copies, end) - first) });
-                    break;
-                default:
+                case StageModel.Pause:
                     scaled.Add(stage);
                     break;
+                default:
+                    // Passed through unscaled, every shard would run the whole stage: refuse instead.
+                    throw new NotSupportedException($"sharding does not know how to scale a {stage.GetType().Name} ({stage.Model})");
             }
         }
 

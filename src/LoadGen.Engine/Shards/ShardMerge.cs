@@ -42,13 +42,19 @@ public static class ShardMerge
     }
 
     /// <summary>
-    /// Merges the shard runs in <paramref name="folders"/> and writes the merged <c>result.json</c>, <c>summary.md</c>,
-    /// <c>timeseries.csv</c> and <c>latency.hlog</c> to <paramref name="output"/>.
+    /// Merges the shard runs in <paramref name="folders"/> and writes the merged <c>result.json</c> and
+    /// <c>latency.hlog</c> to <paramref name="output"/> (the reports are rendered from them).
     /// </summary>
-    public static RunResult MergeTo(IReadOnlyList<string> folders, string output, bool force = false)
+    /// <param name="folders">The shard run folders.</param>
+    /// <param name="output">Where the merged run goes.</param>
+    /// <param name="force">Merge even what is not the shards of one run.</param>
+    /// <param name="missing">Why some shards left no result (the workers that died): the merge goes on without them
+    /// (every other check still applies) and the result is partial, with this reason. A merge missing shards is partial
+    /// whatever allowed it.</param>
+    public static RunResult MergeTo(IReadOnlyList<string> folders, string output, bool force = false, string? missing = null)
     {
-        (RunResult result, List<List<HistogramBase>> intervals) = Merge(folders, force);
-        ResultWriter.Write(result, output);
+        (RunResult result, List<List<HistogramBase>> intervals) = Merge(folders, force, missing);
+        ResultFile.Write(result, output);
         using var log = new HistogramLogStream(File.Create(Path.Combine(output, LogName)), result.StartedUtc);
         foreach (List<HistogramBase> batch in intervals)
         {
@@ -65,18 +71,19 @@ public static class ShardMerge
     /// merges it anyway and marks the result with what did not belong (<see cref="RunResult.MergeForced"/>).
     /// </remarks>
     /// <exception cref="ArgumentException">The runs are not shards of one run, and <paramref name="force"/> is false.</exception>
-    public static (RunResult Result, List<List<HistogramBase>> Intervals) Merge(IReadOnlyList<string> folders, bool force = false)
+    public static (RunResult Result, List<List<HistogramBase>> Intervals) Merge(IReadOnlyList<string> folders, bool force = false, string? missing = null)
     {
         if (folders.Count == 0)
         {
             throw new ArgumentException("nothing to merge: no run folders given");
         }
 
-        var shards = folders.Select(f => (Folder: f, Result: ResultWriter.Read(Path.Combine(f, "result.json")), Log: ReadLog(f))).ToList();
+        var shards = folders.Select(f => (Folder: f, Result: ResultFile.Read(Path.Combine(f, "result.json")), Log: ReadLog(f))).ToList();
         string? mismatch = Mismatch(shards.Select(s => (s.Folder, s.Result)).ToList());
-        if (mismatch is not null && !force)
+        string? absent = MissingShards(shards.Select(s => s.Result).ToList());
+        if (!force && (mismatch ?? (missing is null ? absent : null)) is { } refused)
         {
-            throw new ArgumentException($"these are not shards of one run: {mismatch}; merge them anyway with --force (the result is marked forced)");
+            throw new ArgumentException($"these are not shards of one run: {refused}; merge them anyway with --force (the result is marked forced)");
         }
 
         long origin = shards.Min(s => Epoch(s.Result.StartedUtc));
@@ -125,30 +132,22 @@ public static class ShardMerge
 
         List<TimelinePoint> timeline = buckets.Where(b => b.Value.Points > 0)
             .Select(b => b.Value.Point(b.Key)).ToList();
-        List<List<HistogramBase>> merged = buckets.Values.Where(b => b.Histograms.Count > 0)
+        List<List<HistogramBase>> intervals = buckets.Values.Where(b => b.Histograms.Count > 0)
             .Select(b => b.Histograms.Values.ToList()).ToList();
 
         List<RunResult> results = shards.Select(s => s.Result).ToList();
         RunResult first = results[0];
-        var service = new Dictionary<string, LatencySummary>();
-        var response = new Dictionary<string, LatencySummary>();
-        var percentiles = new Dictionary<string, LatencyDistribution>();
+        var latency = new Dictionary<string, (HistogramBase Service, HistogramBase Response)>();
         foreach (string metric in totals.Keys.Select(RunHistograms.MetricOf).Distinct())
         {
-            if (totals.TryGetValue(metric + ".response", out HistogramBase? r) && totals.TryGetValue(metric + ".service", out HistogramBase? s) && s.TotalCount > 0)
+            if (totals.TryGetValue(metric + ".response", out HistogramBase? r) && totals.TryGetValue(metric + ".service", out HistogramBase? s))
             {
-                service[metric] = RunHistograms.Summarize(s);
-                response[metric] = RunHistograms.Summarize(r);
-                percentiles[metric] = RunHistograms.Distribution(r, s);
+                latency[metric] = (s, r);
             }
         }
 
         Dictionary<string, long> counters = SumAll(results.Select(x => x.Counters));
-        double throughput = results.Sum(x => x.Throughput);
-        long sent = counters.Get(RunCounter.Sent);
-        long errors = counters.Get(RunCounter.Errors);
-
-        return (RunVerdict.Judge(new RunResult
+        RunResult mergedResult = RunResultBuilder.Build(new RunMeasurements
         {
             Profile = first.Profile,
             ProfileText = first.ProfileText,
@@ -156,29 +155,28 @@ public static class ShardMerge
             StartedUtc = DateTimeOffset.FromUnixTimeMilliseconds(origin).UtcDateTime,
             Seconds = results.Max(x => x.Seconds),
             SecondsAsked = results.Max(x => x.SecondsAsked),
-            Partial = results.Any(x => x.Partial),
-            PartialReason = results.Any(x => x.Partial)
-                ? string.Join("; ", results.Where(x => x.Partial).Select(x => $"shard {x.Shard ?? "?"}: {x.PartialReason}"))
+            // A merge without some shards is of part of the run, however it was allowed (--force, or dead workers).
+            PartialReason = results.Any(x => x.Partial) || absent is not null
+                ? string.Join("; ", results.Where(x => x.Partial).Select(x => $"shard {x.Shard ?? "?"}: {x.PartialReason}")
+                    .Append(absent is null ? null : missing is null ? absent : $"{absent} ({missing})").OfType<string>())
                 : null,
-            MergeForced = mismatch,
+            MergeForced = mismatch ?? (missing is null ? absent : null),
             MergedFrom = folders.Select(f => Path.GetFileName(Path.TrimEndingDirectorySeparator(f))).ToList(),
             SessionsPlanned = results.Sum(x => x.SessionsPlanned),
             Counters = counters,
             Resends = SumAll(results.Select(x => x.Resends)),
-            ResendRates = ResendRates(results),
             Audit = MergeAudit(results, counters),
             Faults = results.Any(x => x.Faults is not null) ? SumAll(results.Where(x => x.Faults is not null).Select(x => x.Faults!)) : null,
             Errors = SumAll(results.Select(x => x.Errors)),
-            Throughput = throughput,
+            Throughput = results.Sum(x => x.Throughput),
             Generator = MergeCost(results),
             Host = first.Host,
             Memory = MergeMemory(results),
-            Service = service,
-            Response = response,
-            Percentiles = percentiles,
+            Latency = latency,
             Timeline = timeline,
-            Slos = [],
-        }, results[0].Slos.Select(o => ProfileLoader.ParseSlo(o.Threshold)).ToList()), merged);
+            Slos = first.Slos.Select(o => ProfileLoader.ParseSlo(o.Threshold)).ToList(),
+        });
+        return (mergedResult, intervals);
     }
 
     /// <summary>How far apart shards of one run may have started (they start together from one <c>--start-at</c>).</summary>
@@ -204,13 +202,6 @@ public static class ShardMerge
             return $"a shard appears twice ({string.Join(", ", shards.Select(s => $"{Name(s)}: {s.Result.Shard}"))})";
         }
 
-        if (parsed.Length < parsed[0].Count)
-        {
-            // A crashed pod's shard missing: the rest would be judged as if it were the whole run.
-            int[] missing = Enumerable.Range(0, parsed[0].Count).Except(parsed.Select(p => p.Index)).ToArray();
-            return $"shard{(missing.Length > 1 ? "s" : "")} {string.Join(", ", missing.Select(m => $"{m}/{parsed[0].Count}"))} of the run {(missing.Length > 1 ? "are" : "is")} missing";
-        }
-
         if (shards.Select(s => s.Result.ProfileText ?? "").Distinct(StringComparer.Ordinal).Count() > 1)
         {
             return "they ran different profiles (profile text differs)";
@@ -220,6 +211,23 @@ public static class ShardMerge
         return last - first > StartTolerance
             ? $"they started {(last - first).TotalSeconds:0} s apart, more than the {StartTolerance.TotalSeconds:0} s shards of one run may (start them with one --start-at)"
             : null;
+    }
+
+    // Which shards of the run are not among these (a crashed pod's), or null when none is: the rest would otherwise be
+    // judged as if it were the whole run. Checked apart from Mismatch, so a merge that goes on without them (a dead
+    // worker) is still held to every other check.
+    private static string? MissingShards(List<RunResult> results)
+    {
+        if (results.Any(r => r.Shard is null))
+        {
+            return null;
+        }
+
+        Shard[] parsed = results.Select(r => Shard.Parse(r.Shard!)).ToArray();
+        int[] missing = Enumerable.Range(0, parsed.Max(p => p.Count)).Except(parsed.Select(p => p.Index)).ToArray();
+        return missing.Length == 0
+            ? null
+            : $"shard{(missing.Length > 1 ? "s" : "")} {string.Join(", ", missing.Select(m => $"{m}/{parsed[0].Count}"))} of the run {(missing.Length > 1 ? "are" : "is")} missing";
     }
 
     private static IReadOnlyList<HistogramBase> ReadLog(string folder)
@@ -265,20 +273,6 @@ public static class ShardMerge
         }
 
         return sum;
-    }
-
-    // Rates are per message published at that QoS: weight each shard's rate by what it published.
-    private static Dictionary<string, double> ResendRates(List<RunResult> results)
-    {
-        var rates = new Dictionary<string, double>();
-        foreach (string key in results.SelectMany(r => r.ResendRates.Keys).Distinct())
-        {
-            RunCounter qos = RunCounterNames.SentAt(key[3] - '0');
-            long published = results.Sum(r => r.Counters.Get(qos));
-            rates[key] = published == 0 ? 0 : results.Sum(r => r.ResendRates.GetValueOrDefault(key) * r.Counters.Get(qos)) / published;
-        }
-
-        return rates;
     }
 
     // Each shard audited the publishers it ran itself, and counted gaps for the others; the counts add up, and the

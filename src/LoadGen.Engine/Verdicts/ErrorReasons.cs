@@ -37,8 +37,14 @@ public static class ErrorReasons
     public static string ConnectRefused(int code, MqttProtocolVersion version, bool reconnect) =>
         (reconnect ? "reconnect refused: " : ConnectRefusedPrefix) + MqttReasonText.Refusal(code, version);
 
+    /// <summary>A reconnect whose socket did not open: <c>reconnect failed: ConnectionRefused</c>.</summary>
+    public static string ReconnectFailed(string? socketError) => socketError is null ? "reconnect failed" : ReconnectFailedPrefix + socketError;
+
+    private const string ReconnectFailedPrefix = "reconnect failed: ";
+    private const string ReconnectPrefix = "reconnect: ";
+
     /// <summary>A connect that did not get in, with its cause, first connect or reconnect.</summary>
-    public static string ConnectFailed(string cause, bool reconnect) => (reconnect ? "reconnect: " : ConnectPrefix) + cause;
+    public static string ConnectFailed(string cause, bool reconnect) => (reconnect ? ReconnectPrefix : ConnectPrefix) + cause;
 
     /// <summary>A QoS 1/2 message the broker refused.</summary>
     public static string PublishRefused(MqttReasonCode code) =>
@@ -70,6 +76,24 @@ public static class ErrorReasons
     /// <summary>True for a message that was not acknowledged: refused, or its acknowledgement timed out.</summary>
     public static bool IsUnacknowledged(string reason) =>
         reason.StartsWith(PublishRefusedPrefix, StringComparison.Ordinal) || reason.StartsWith(AckTimeoutPrefix, StringComparison.Ordinal);
+
+    // Socket errors (by SocketError name, as the client reports them) that say the path to the broker failed, not the
+    // broker's MQTT: refused, reset or unreachable connections, a full port range or descriptor table.
+    private static readonly string[] NetworkErrors =
+    [
+        "ConnectionRefused", "ConnectionReset", "ConnectionAborted", "NetworkUnreachable", "NetworkDown", "NetworkReset",
+        "HostUnreachable", "HostDown", "TimedOut", "AddressAlreadyInUse", "AddressNotAvailable", "TooManyOpenSockets", "NoBufferSpaceAvailable",
+    ];
+
+    /// <summary>
+    /// True for a failure of the network or of the connection limits rather than of the broker's MQTT: a connect or
+    /// connection lost to a socket error such as <c>ConnectionRefused</c> or <c>ConnectionReset</c>. A CONNACK
+    /// refusal or a CONNACK that never came is the broker's.
+    /// </summary>
+    public static bool IsNetwork(string reason) =>
+        (reason.StartsWith(ConnectPrefix, StringComparison.Ordinal) || reason.StartsWith(ReconnectPrefix, StringComparison.Ordinal) ||
+         reason.StartsWith(ReconnectFailedPrefix, StringComparison.Ordinal) || reason.StartsWith(ConnectionLostPrefix, StringComparison.Ordinal)) &&
+        NetworkErrors.Any(e => reason.Contains(e, StringComparison.Ordinal));
 
     /// <summary>
     /// True for a close the generator made itself, because of what the broker did or did not do: a malformed packet,

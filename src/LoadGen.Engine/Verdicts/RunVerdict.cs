@@ -25,7 +25,8 @@ public static class RunVerdict
         double connectFailureRate = Rate(c.Get(RunCounter.ConnectFailures), result.SessionsPlanned);
         long sent12 = c.Get(RunCounter.SentQos1) + c.Get(RunCounter.SentQos2);
         long unacknowledged = Math.Max(0, sent12 - c.Get(RunCounter.AcknowledgedQos1) - c.Get(RunCounter.AcknowledgedQos2));
-        double unacknowledgedRate = Rate(unacknowledged, sent12);
+        // In flight on sessions the profile aborted: the generator's doing, judged by neither the rule nor the SLO.
+        double unacknowledgedRate = Rate(Math.Max(0, unacknowledged - c.Get(RunCounter.AbortedInFlight)), sent12);
         List<SloOutcome> outcomes = slos.Select(slo => Outcome(slo, result, connectFailureRate, unacknowledgedRate)).ToList();
 
         var rules = new List<VerdictRule?>
@@ -37,6 +38,7 @@ public static class RunVerdict
             Throughput(result),
             Delivery(result),
             Generator(result, slos),
+            Wills(result),
         };
         return result with { Slos = outcomes, Rules = rules.Where(r => r is not null).Select(r => r!).ToList() };
     }
@@ -116,24 +118,41 @@ public static class RunVerdict
 
         IReadOnlyDictionary<string, long> c = r.Counters;
         SloThreshold? relax = slos.FirstOrDefault(s => s.Metric == "unacknowledged_rate");
-        bool passed = relax is null ? unacknowledged == 0 : relax.Holds(Rate(unacknowledged, sent));
+        // What was in flight on sessions the profile aborted never had a chance: the generator's doing, not judged.
+        long judged = Math.Max(0, unacknowledged - c.Get(RunCounter.AbortedInFlight));
+        bool passed = relax is null ? judged == 0 : relax.Holds(Rate(judged, sent));
         if (unacknowledged == 0)
         {
             return new VerdictRule("acknowledged", passed, $"every QoS 1/2 message was acknowledged ({sent})", relax?.Text);
         }
 
         long refused = c.Get(RunCounter.Refused), dropped = c.Get(RunCounter.DroppedWithSession), timedOut = c.Get(RunCounter.TimedOut);
-        long inflight = c.Get(RunCounter.InflightAtEnd);
-        long unexplained = Math.Max(0, unacknowledged - refused - dropped - timedOut - inflight);
+        long inflight = c.Get(RunCounter.InflightAtEnd), aborted = c.Get(RunCounter.AbortedInFlight);
+        long unexplained = Math.Max(0, unacknowledged - refused - dropped - timedOut - inflight - aborted);
         var parts = new List<string>();
         if (refused > 0) parts.Add($"{refused} refused by the broker");
         if (timedOut > 0) parts.Add($"{timedOut} timed out");
         if (dropped > 0) parts.Add($"{dropped} dropped with the session (the broker kept none, as the protocol allows)");
         if (inflight > 0) parts.Add($"{inflight} still in flight at the end");
+        if (aborted > 0) parts.Add($"{aborted} in flight on sessions the profile aborted (abort: the generator's doing)");
         if (unexplained > 0) parts.Add($"{unexplained} in flight on connections that were lost");
         return new VerdictRule("acknowledged", passed,
             $"{unacknowledged} of {sent} QoS 1/2 messages were not acknowledged: {string.Join(", ", parts)}" +
             (relax is not null && passed ? $" (allowed by {relax.Text})" : ""), relax?.Text);
+    }
+
+    // Wills of aborted sessions owed at QoS 1 or 2 to subscribers that stayed connected must all arrive.
+    private static VerdictRule? Wills(RunResult r)
+    {
+        long expected = r.Counters.Get(RunCounter.WillsExpected), missing = r.Counters.Get(RunCounter.WillsMissing);
+        if (expected == 0)
+        {
+            return null;
+        }
+
+        return missing == 0
+            ? new VerdictRule("wills", true, $"every will owed arrived ({expected}, from {r.Counters.Get(RunCounter.Aborted)} aborted sessions)")
+            : new VerdictRule("wills", false, $"{missing} of {expected} wills owed at QoS 1/2 never arrived, though their sessions were aborted and the subscribers stayed connected");
     }
 
     private static VerdictRule? Throughput(RunResult r)
@@ -180,10 +199,10 @@ public static class RunVerdict
         }
 
         long late = c.Get(RunCounter.Late), unsent = c.Get(RunCounter.UnsentByGenerator), windowsFull = c.Get(RunCounter.UnsentWindowsFull);
-        double cpu = r.Generator is { } g && r.Seconds > 0 && r.Host is { ProcessorCount: > 0 } host ? g.CpuSeconds / (r.Seconds * host.ProcessorCount) : double.NaN;
+        double cpu = CpuShare(r);
         string cpuText = double.IsNaN(cpu) ? "" : $"; generator CPU {Units.Percent(cpu)} of {r.Host!.ProcessorCount} cores";
         string held = windowsFull > 0 ? $"; {windowsFull} more waited for full windows (the broker acknowledged too slowly)" : "";
-        SloThreshold? relax = slos.FirstOrDefault(s => s.Histogram == "lag");
+        SloThreshold? relax = slos.FirstOrDefault(s => s.Histogram == LatencyMetrics.Of(LatencyMetric.GeneratorLag).Name);
         // A hiccup (the first sends' JIT compilation, a long GC) makes a burst of messages late and is caught up: up
         // to one second's worth of the run's mean rate, or 1 % of what was due, is tolerated. A generator that cannot
         // keep up falls behind for most of the run and is well past either.
@@ -201,6 +220,10 @@ public static class RunVerdict
             : $"{what}: the offered load was lower than asked because of the generator, not the broker; add generator capacity (--workers, shards, more source addresses)",
             relax?.Text);
     }
+
+    /// <summary>The generator's CPU over the measured phase as a share of every core of the machine (0 to 1); NaN when not measured.</summary>
+    public static double CpuShare(RunResult r) =>
+        r.Generator is { } g && r.Seconds > 0 && r.Host is { ProcessorCount: > 0 } host ? g.CpuSeconds / (r.Seconds * host.ProcessorCount) : double.NaN;
 
     // Error reasons, most frequent first: "connect refused: not authorized (5) ×5, connection lost ×2".
     private static string Causes(IEnumerable<KeyValuePair<string, long>> errors) =>

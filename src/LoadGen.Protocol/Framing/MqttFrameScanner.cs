@@ -55,21 +55,9 @@ public static class MqttFrameScanner
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryReadLength(ReadOnlySpan<byte> span, out int remaining, out int headerLength)
     {
-        remaining = 0;
-        int limit = Math.Min(span.Length, 1 + VariableByteInteger.MaxByteCount);
-        for (int i = 1; i < limit; i++)
-        {
-            byte b = span[i];
-            remaining |= (b & 0x7F) << (7 * (i - 1));
-            if (b < 0x80)
-            {
-                headerLength = i + 1;
-                return b != 0 || i == 1;
-            }
-        }
-
-        headerLength = 0;
-        return false;
+        bool done = VariableByteInteger.TryDecode(span[1..], out remaining, out int lengthBytes);
+        headerLength = lengthBytes + 1;
+        return done;
     }
 
     private static OperationStatus TryReadGeneral(ref ReadOnlySequence<byte> buffer, out MqttFrame frame, int maximumPacketSize)

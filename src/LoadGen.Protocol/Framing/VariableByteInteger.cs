@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace LoadGen.Protocol;
@@ -59,7 +60,7 @@ public static class VariableByteInteger
         return count;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowTooLarge(int value) =>
         MqttProtocolException.Malformed(MqttViolation.RemainingLengthTooLarge,
             $"The value {value} does not fit a variable byte integer (0 to {MaxValue}).");
@@ -82,38 +83,54 @@ public static class VariableByteInteger
         return TryReadMultiByte(source, out value, out bytesConsumed);
     }
 
-    private static OperationStatus TryReadMultiByte(ReadOnlySpan<byte> source, out int value, out int bytesConsumed)
+    /// <summary>
+    /// The one decoding loop, used by <see cref="TryRead"/> and by the frame scanner's fast path: true only for a
+    /// complete, minimal encoding of at most four bytes. It never throws; <see cref="TryRead"/> says what was wrong.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryDecode(ReadOnlySpan<byte> source, out int value, out int bytesConsumed)
     {
         value = 0;
-        for (int i = 0; i < MaxByteCount; i++)
+        int limit = Math.Min(source.Length, MaxByteCount);
+        for (int i = 0; i < limit; i++)
         {
-            if (i >= source.Length)
-            {
-                bytesConsumed = 0;
-                value = 0;
-                return OperationStatus.NeedMoreData;
-            }
-
             byte b = source[i];
             value |= (b & 0x7F) << (7 * i);
-            if ((b & 0x80) == 0)
+            if (b < 0x80)
             {
+                bytesConsumed = i + 1;
                 // MQTT 5.0 [MQTT-1.5.5-1]: the minimum number of bytes. A final 0x00 group after a continuation
                 // means the same value fits one byte shorter.
-                if (b == 0 && i > 0)
-                {
-                    MqttProtocolException.Malformed(MqttViolation.VariableByteIntegerNotMinimal,
-                        "A variable byte integer uses more bytes than its value needs.");
-                }
-
-                bytesConsumed = i + 1;
-                return OperationStatus.Done;
+                return b != 0 || i == 0;
             }
+        }
+
+        bytesConsumed = 0;
+        return false;
+    }
+
+    private static OperationStatus TryReadMultiByte(ReadOnlySpan<byte> source, out int value, out int bytesConsumed)
+    {
+        if (TryDecode(source, out value, out bytesConsumed))
+        {
+            return OperationStatus.Done;
+        }
+
+        value = 0;
+        bytesConsumed = 0;
+        if (source[..Math.Min(source.Length, MaxByteCount)].IndexOfAnyInRange((byte)0, (byte)0x7F) >= 0)
+        {
+            MqttProtocolException.Malformed(MqttViolation.VariableByteIntegerNotMinimal,
+                "A variable byte integer uses more bytes than its value needs.");
+        }
+
+        if (source.Length < MaxByteCount)
+        {
+            return OperationStatus.NeedMoreData;
         }
 
         MqttProtocolException.Malformed(MqttViolation.VariableByteIntegerTooLong,
             "A variable byte integer has a continuation bit on its fourth byte (more than 4 bytes).");
-        bytesConsumed = 0;
         return OperationStatus.InvalidData;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace LoadGen.Protocol;
@@ -141,11 +142,11 @@ public static partial class MqttEncoder
         return headerLength;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowInvalidPublish(int qos, ushort packetId, bool dup) =>
         throw new ArgumentException($"PUBLISH QoS {qos} with packet identifier {packetId} and DUP {dup} breaks §3.3.1/§2.2.1.");
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowPublishTooLarge(long remaining) =>
         throw new ArgumentException($"A PUBLISH of {remaining} bytes exceeds the 268,435,455-byte remaining length limit.");
 }

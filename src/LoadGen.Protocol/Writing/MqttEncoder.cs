@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace LoadGen.Protocol;
@@ -47,11 +48,11 @@ public static partial class MqttEncoder
         return writer;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowFieldTooLong(string field, long length) =>
         throw new ArgumentException($"The {field} is {length} bytes; MQTT strings and binary fields hold at most 65,535.");
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowInvalid(string message) => throw new ArgumentException(message);
 
     /// <summary>MQTT 5.0 §3.12 PINGREQ: <c>C0 00</c>.</summary>

@@ -69,6 +69,12 @@ public sealed record BenchFinding(string Key, bool Passed, string Explanation, B
 /// <param name="TolerancePercent">The ratio tolerance used.</param>
 public sealed record BenchVerdict(bool Passed, IReadOnlyList<BenchFinding> Findings, IReadOnlyList<string> NotMeasured, double TolerancePercent)
 {
+    /// <summary>
+    /// True when it failed on time ratios alone: the one failure worth measuring again (allocations are exact, never
+    /// retried).
+    /// </summary>
+    public bool OnlyTimingFailed => !Passed && Findings.Any(f => !f.Passed) && Findings.Where(f => !f.Passed).All(f => f.RatioChangePercent is not null);
+
     /// <summary>The verdict as Markdown: failures first, each with its explanation.</summary>
     public string Markdown()
     {

@@ -8,10 +8,9 @@ public static class BenchTrend
     /// <summary>Two charts over <paramref name="runs"/> in time order: ratios (<c>bench-trend-ratio</c>) and allocations (<c>bench-trend-allocated</c>).</summary>
     public static IReadOnlyList<Chart> Charts(IReadOnlyList<BenchRun> runs)
     {
-        ChartFonts.Register();
         List<BenchRun> ordered = runs.OrderBy(r => r.StartedUtc).ToList();
-        var ratio = new Plot();
-        var allocated = new Plot();
+        var ratio = ChartFonts.NewPlot();
+        var allocated = ChartFonts.NewPlot();
         var ticks = new ScottPlot.TickGenerators.NumericManual();
         for (int i = 0; i < ordered.Count; i++)
         {

@@ -20,6 +20,13 @@ public static class ChartFonts
     private static readonly Lock Gate = new();
     private static bool _registered;
 
+    /// <summary>A new plot, the font registered first: the one way LoadGen's charts get a <see cref="ScottPlot.Plot"/>.</summary>
+    public static ScottPlot.Plot NewPlot()
+    {
+        Register();
+        return new ScottPlot.Plot();
+    }
+
     /// <summary>Registers the font once; throws with the package to install when no DejaVu Sans is found.</summary>
     public static void Register()
     {

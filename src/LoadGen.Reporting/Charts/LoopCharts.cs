@@ -1,5 +1,5 @@
+using LoadGen.Client;
 using LoadGen.Engine;
-using LoadGen.Engine.Loops;
 using ScottPlot;
 
 namespace LoadGen.Reporting;
@@ -12,29 +12,28 @@ public static class LoopCharts
     /// <summary>Every chart of the study.</summary>
     public static IReadOnlyList<Chart> All(LoopStudyResult study)
     {
-        ChartFonts.Register();
         return
         [
             Grouped(study, "loops-cpu", "Client CPU per message by loop model and workload", "process CPU µs per message", c => c.CpuMicrosecondsPerMessage),
-            Grouped(study, "loops-p99", "PUBLISH→PUBACK p99 by loop model and workload", "p99 latency (ms)", c => c.P99 / 1000),
+            Grouped(study, "loops-p99", "Handshake p99 (PUBACK, or PUBCOMP at QoS 2) by loop model and workload", "p99 latency (ms)", c => c.P99 / 1000),
             Memory(study),
         ];
     }
 
     private static Chart Grouped(LoopStudyResult study, string name, string title, string yLabel, Func<LoopMeasurement, double> value)
     {
-        var plot = new Plot();
+        var plot = ChartFonts.NewPlot();
         List<LoopModel> models = study.Cases.Select(c => c.Model).Distinct().ToList();
-        List<(int Sessions, int Window)> workloads = study.Cases.Select(c => (c.Sessions, c.Window)).Distinct().ToList();
+        List<(int Sessions, int Window, int Qos)> workloads = study.Cases.Select(c => (c.Sessions, c.Window, c.Qos)).Distinct().ToList();
         var bars = new List<Bar>();
         var ticks = new ScottPlot.TickGenerators.NumericManual();
         for (int w = 0; w < workloads.Count; w++)
         {
             double group = w * (models.Count + 1);
-            ticks.AddMajor(group + (models.Count - 1) / 2.0, $"{workloads[w].Sessions} sessions\nwindow {workloads[w].Window}");
+            ticks.AddMajor(group + (models.Count - 1) / 2.0, $"{workloads[w].Sessions} sessions\nwindow {workloads[w].Window}{(workloads[w].Qos == 1 ? "" : $", QoS {workloads[w].Qos}")}");
             for (int m = 0; m < models.Count; m++)
             {
-                LoopMeasurement? c = study.Cases.FirstOrDefault(x => x.Model == models[m] && x.Sessions == workloads[w].Sessions && x.Window == workloads[w].Window);
+                LoopMeasurement? c = study.Cases.FirstOrDefault(x => x.Model == models[m] && x.Sessions == workloads[w].Sessions && x.Window == workloads[w].Window && x.Qos == workloads[w].Qos);
                 if (c is null || c.Acknowledged == 0)
                 {
                     continue;
@@ -59,14 +58,14 @@ public static class LoopCharts
         plot.ShowLegend(Edge.Right);
         plot.Axes.SetLimitsY(0, Math.Max(0.01, bars.Select(b => b.Value).DefaultIfEmpty(1).Max() * 1.15));
         plot.Title($"{title} ({(study.Broker == "embedded" ? "embedded broker, its CPU included" : study.Broker)})", 15);
-        plot.XLabel("workload (QoS 1); faded bars: the model could not finish", 13);
+        plot.XLabel("workload (QoS 1 unless marked); faded bars: the model could not finish", 13);
         plot.YLabel(yLabel, 13);
         return new Chart(name, title, plot, 1200, 560);
     }
 
     private static Chart Memory(LoopStudyResult study)
     {
-        var plot = new Plot();
+        var plot = ChartFonts.NewPlot();
         List<LoopModel> models = study.Cases.Select(c => c.Model).Distinct().ToList();
         var bars = new List<Bar>();
         var ticks = new ScottPlot.TickGenerators.NumericManual();

@@ -11,14 +11,7 @@ public static class RunCharts
 {
     /// <summary>The metrics on the distribution charts, in legend order.</summary>
     public static readonly IReadOnlyList<(string Metric, string Label)> DistributionMetrics =
-    [
-        ("qos0", "QoS 0 write"),
-        ("qos1", "QoS 1 PUBLISH→PUBACK"),
-        ("qos2.pubrec", "QoS 2 PUBLISH→PUBREC"),
-        ("qos2.pubcomp", "QoS 2 PUBREL→PUBCOMP"),
-        ("qos2", "QoS 2 whole flow"),
-        ("e2e", "end to end"),
-    ];
+        LatencyMetrics.All.Where(m => m.IsDelivery).Select(m => (m.Name, m.Label)).ToArray();
 
     private static readonly (double Position, string Label)[] PercentileTicks =
         [(0, "0%"), (1, "90%"), (2, "99%"), (3, "99.9%"), (4, "99.99%"), (5, "99.999%")];
@@ -26,7 +19,6 @@ public static class RunCharts
     /// <summary>Every chart of a run.</summary>
     public static IReadOnlyList<Chart> All(RunResult result)
     {
-        ChartFonts.Register();
         var charts = new List<Chart>
         {
             Distribution(result, response: true),
@@ -36,14 +28,14 @@ public static class RunCharts
             FaultsOverTime(result),
             QosCostChart(QosCosts(result), $"{result.Profile}: cost per QoS level"),
         };
+        charts.InsertRange(0, CapacityCharts.All(result));
         return charts;
     }
 
     /// <summary>The latency percentile distribution of every handshake metric, response or service time.</summary>
     public static Chart Distribution(RunResult result, bool response)
     {
-        ChartFonts.Register();
-        var plot = new Plot();
+        var plot = ChartFonts.NewPlot();
         foreach ((string metric, string label) in DistributionMetrics)
         {
             if (result.Percentiles.TryGetValue(metric, out LatencyDistribution? d))
@@ -60,8 +52,7 @@ public static class RunCharts
     /// <summary>Two runs' distributions of one kind overlaid: baseline dashed, candidate solid.</summary>
     public static Chart CompareDistributions(RunResult baseline, RunResult candidate, string baselineName, string candidateName)
     {
-        ChartFonts.Register();
-        var plot = new Plot();
+        var plot = ChartFonts.NewPlot();
         foreach ((string metric, string label) in DistributionMetrics)
         {
             if (baseline.Percentiles.TryGetValue(metric, out LatencyDistribution? b))
@@ -82,8 +73,7 @@ public static class RunCharts
     /// <summary>Messages per second sent, acknowledged and received, with connected sessions on the right axis.</summary>
     public static Chart Throughput(RunResult result)
     {
-        ChartFonts.Register();
-        var plot = new Plot();
+        var plot = ChartFonts.NewPlot();
         double[] t = result.Timeline.Select(p => p.Time).ToArray();
         AddLine(plot, t, result.Timeline.Select(p => Rate(p.Sent, p)).ToArray(), "sent/s", Color.FromHex("#1f77b4"));
         AddLine(plot, t, result.Timeline.Select(p => Rate(p.Acknowledged, p)).ToArray(), "acknowledged/s", Color.FromHex("#2ca02c"));
@@ -99,9 +89,8 @@ public static class RunCharts
     /// <summary>p50 (dashed) and p99 (solid) response time per QoS and end to end, per interval.</summary>
     public static Chart LatencyOverTime(RunResult result)
     {
-        ChartFonts.Register();
-        var plot = new Plot();
-        foreach ((string metric, string label) in new[] { ("qos0", "QoS 0"), ("qos1", "QoS 1"), ("qos2", "QoS 2"), ("e2e", "end to end") })
+        var plot = ChartFonts.NewPlot();
+        foreach ((string metric, string label) in Handshakes.Append((LatencyMetrics.Of(LatencyMetric.EndToEnd).Name, "end to end")))
         {
             TimelinePoint[] points = result.Timeline.Where(p => p.Latency.ContainsKey(metric)).ToArray();
             if (points.Length == 0)
@@ -124,8 +113,7 @@ public static class RunCharts
     /// <summary>Resends, reconnects and errors per interval, and the generator's GC pauses.</summary>
     public static Chart FaultsOverTime(RunResult result)
     {
-        ChartFonts.Register();
-        var plot = new Plot();
+        var plot = ChartFonts.NewPlot();
         double[] t = result.Timeline.Select(p => p.Time).ToArray();
         AddLine(plot, t, result.Timeline.Select(p => (double)p.Resends).ToArray(), "resends", Color.FromHex("#9467bd"));
         AddLine(plot, t, result.Timeline.Select(p => (double)p.Reconnects).ToArray(), "reconnects", Color.FromHex("#8c564b"));
@@ -145,11 +133,11 @@ public static class RunCharts
     public static IReadOnlyList<QosCost> QosCosts(RunResult result)
     {
         var costs = new List<QosCost>();
-        foreach ((string metric, string label) in new[] { ("qos0", "QoS 0"), ("qos1", "QoS 1"), ("qos2", "QoS 2") })
+        foreach ((string metric, string label) in Handshakes)
         {
             if (result.Response.TryGetValue(metric, out LatencySummary? s))
             {
-                double? resends = metric == "qos0" ? null : result.ResendRates.Where(k => k.Key.StartsWith(metric + ".", StringComparison.Ordinal)).Sum(k => k.Value);
+                double? resends = metric == LatencyMetrics.Handshake(0).Name ? null : result.ResendRates.Where(k => k.Key.StartsWith(metric + ".", StringComparison.Ordinal)).Sum(k => k.Value);
                 costs.Add(new QosCost(label, s.Count / Math.Max(0.001, result.Seconds), s.P50 / 1000, s.P99 / 1000, null, null, resends));
             }
         }
@@ -165,8 +153,7 @@ public static class RunCharts
     /// <summary>Grouped bars: msg/s, p50 and p99 (ms), CPU µs per message and bytes per message, each scaled to its maximum.</summary>
     public static Chart QosCostChart(IReadOnlyList<QosCost> costs, string title)
     {
-        ChartFonts.Register();
-        var plot = new Plot();
+        var plot = ChartFonts.NewPlot();
         (string Name, Func<QosCost, double?> Value, string Unit)[] measures =
         [
             ("msg/s", c => c.MessagesPerSecond, ""),
@@ -297,14 +284,11 @@ public static class RunCharts
 
     private static double Rate(long count, TimelinePoint p) => p.Seconds > 0 ? count / p.Seconds : 0;
 
-    private static Color Palette(string metric) => metric switch
-    {
-        "qos0" => Color.FromHex("#1f77b4"),
-        "qos1" => Color.FromHex("#ff7f0e"),
-        "qos2.pubrec" => Color.FromHex("#2ca02c"),
-        "qos2.pubcomp" => Color.FromHex("#d62728"),
-        "qos2" => Color.FromHex("#9467bd"),
-        "e2e" => Color.FromHex("#8c564b"),
-        _ => Color.FromHex("#7f7f7f"),
-    };
+    // One colour per metric, by its place in the metric table, so a metric looks the same on every chart.
+    private static readonly string[] Colors = ["#17becf", "#bcbd22", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
+
+    internal static Color Palette(string metric) => Color.FromHex(Colors[Math.Min(LatencyMetrics.OrderOf(metric), Colors.Length - 1)]);
+
+    // Each QoS level's whole handshake, labelled by its level.
+    private static readonly (string Metric, string Label)[] Handshakes = [.. Enumerable.Range(0, 3).Select(q => (LatencyMetrics.Handshake(q).Name, $"QoS {q}"))];
 }

@@ -7,7 +7,7 @@ namespace LoadGen.Reporting;
 /// <summary>
 /// A regression gate such as <c>p99.qos1 +10%</c> (fail when the candidate's QoS 1 p99 response time is more than
 /// 10 % above the baseline's) or <c>throughput -5%</c> (fail when throughput drops more than 5 %). The sign says which
-/// way is worse. Measures: <c>throughput</c>, <c>error_rate</c>, and <c>p50</c>, <c>p90</c>, <c>p99</c>,
+/// way is worse. Measures: <c>throughput</c>, <c>error_rate</c>, <c>capacity</c> (a capacity search's answer), and <c>p50</c>, <c>p90</c>, <c>p99</c>,
 /// <c>p99.9</c> or <c>max</c> of a histogram (response time; prefix <c>service.</c> for service time).
 /// </summary>
 public sealed partial record RegressionGate(string Text, string Measure, double Percent)
@@ -19,7 +19,7 @@ public sealed partial record RegressionGate(string Text, string Measure, double 
         if (!m.Success)
         {
             throw new FormatException($"--fail-if \"{text}\": expected a measure and a change, for example \"p99.qos1 +10%\" or \"throughput -5%\"; " +
-                "measures: throughput, error_rate, p50|p90|p99|p99.9|max.<histogram>, service.p99.<histogram>");
+                "measures: throughput, error_rate, capacity, p50|p90|p99|p99.9|max.<histogram>, service.p99.<histogram>");
         }
 
         return new RegressionGate(text.Trim(), m.Groups["measure"].Value, double.Parse(m.Groups["change"].Value, CultureInfo.InvariantCulture));
@@ -36,6 +36,12 @@ public sealed partial record RegressionGate(string Text, string Measure, double 
         if (measure == "error_rate")
         {
             return run.ErrorRate;
+        }
+
+        if (measure == "capacity")
+        {
+            // Only an answer is a capacity: a search that found none, or that the generator limited, has no figure to gate.
+            return run.Capacity is { Passed: true } c ? c.MaxRate : null;
         }
 
         bool service = measure.StartsWith("service.", StringComparison.Ordinal);
@@ -68,7 +74,7 @@ public sealed partial record RegressionGate(string Text, string Measure, double 
     public string Format(double? value) => value switch
     {
         null => "-",
-        { } v when Measure == "throughput" => Units.MessagesPerSecond(v),
+        { } v when Measure is "throughput" or "capacity" => Units.MessagesPerSecond(v),
         { } v when Measure == "error_rate" => Units.Percent(v),
         { } v => Units.Milliseconds(v),
     };
@@ -80,7 +86,11 @@ public sealed partial record RegressionGate(string Text, string Measure, double 
         double? c = Value(candidate, Measure);
         if (b is null || c is null)
         {
-            return new GateOutcome(this, b, c, null, false, $"{Measure} is missing from the {(b is null ? "baseline" : "candidate")}");
+            RunResult missing = b is null ? baseline : candidate;
+            string which = b is null ? "baseline" : "candidate";
+            return new GateOutcome(this, b, c, null, false, Measure == "capacity" && missing.Capacity is { } search
+                ? $"the {which}'s search found no confirmed capacity ({search.Verdict})"
+                : $"{Measure} is missing from the {which}");
         }
 
         double change = b.Value == 0 ? (c.Value == 0 ? 0 : double.PositiveInfinity) : (c.Value - b.Value) / b.Value * 100;

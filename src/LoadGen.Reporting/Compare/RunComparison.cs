@@ -6,7 +6,8 @@ namespace LoadGen.Reporting;
 
 /// <summary>
 /// Two runs side by side (<c>loadgen compare</c>): a table of throughput, error rate and every shared histogram's
-/// percentiles with the change, an overlay chart of both latency distributions, and the regression gates' verdicts.
+/// percentiles with the change, an overlay chart of both latency distributions, and the regression gates' verdicts;
+/// for two capacity searches also their capacities, the ratio, and their curves overlaid.
 /// </summary>
 public static class RunComparison
 {
@@ -21,6 +22,12 @@ public static class RunComparison
         sb.AppendLine();
         sb.AppendLine(C, $"| measure | {baselineName} | {candidateName} | change |");
         sb.AppendLine("|---|---|---|---|");
+        if (baseline.Capacity is { } bc && candidate.Capacity is { } cc)
+        {
+            Row(sb, "capacity (msg/s)", bc.MaxRate, cc.MaxRate, "F0");
+            sb.AppendLine(C, $"| limited by | {CapacityReport.Name(bc.LimitedBy)} | {CapacityReport.Name(cc.LimitedBy)} | |");
+        }
+
         Row(sb, "throughput (msg/s)", baseline.Throughput, candidate.Throughput, "F0");
         Row(sb, "error rate (%)", baseline.ErrorRate * 100, candidate.ErrorRate * 100, "F3");
         foreach ((string name, LatencySummary b) in baseline.Response)
@@ -34,6 +41,15 @@ public static class RunComparison
             Row(sb, $"{name} p99 (ms)", b.P99 / 1000, c.P99 / 1000, "F3");
             Row(sb, $"{name} p99.9 (ms)", b.P999 / 1000, c.P999 / 1000, "F3");
             Row(sb, $"{name} max (ms)", b.Max / 1000, c.Max / 1000, "F3");
+        }
+
+        if (baseline.Capacity is { } b1 && candidate.Capacity is { } c1)
+        {
+            sb.AppendLine();
+            sb.AppendLine(b1.MaxRate > 0 && c1.MaxRate > 0
+                ? string.Create(C, $"Capacity ratio {candidateName} / {baselineName}: {c1.MaxRate / b1.MaxRate:0.###} ({c1.MaxRate:0} / {b1.MaxRate:0} msg/s).")
+                : "Capacity ratio: not defined, one search found no capacity.");
+            sb.AppendLine(C, $"The throughput and latency rows compare the runs that back each answer (each search's confirmation).");
         }
 
         if (gates.Count > 0)
@@ -58,6 +74,10 @@ public static class RunComparison
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "compare.md"), Markdown(baseline, candidate, baselineName, candidateName, gates));
         RunCharts.CompareDistributions(baseline, candidate, baselineName, candidateName).Save(folder);
+        if (baseline.Capacity is { } b && candidate.Capacity is { } c)
+        {
+            CapacityCharts.Compare(b, c, baselineName, candidateName).Save(folder);
+        }
     }
 
     private static void Row(StringBuilder sb, string name, double b, double c, string format)

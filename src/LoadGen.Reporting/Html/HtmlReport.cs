@@ -51,7 +51,12 @@ public static class HtmlReport
         }
 
         html.Append(C, $"<p>Broker <code>{E(result.Broker)}</code>, started {result.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC, {(result.SecondsAsked > 0 ? $"{result.SecondsAsked:0.#} s asked, " : "")}{result.Seconds:F1} s measured, {result.SessionsPlanned} sessions. ");
-        html.Append(C, $"{E(ResultWriter.Rates(result))}</p>\n");
+        html.Append(C, $"{E(RunSummary.Rates(result))}</p>\n");
+        if (result.Capacity is { } capacity)
+        {
+            html.Append(CapacityReport.Html(capacity));
+        }
+
         if (result.Rules.Count > 0)
         {
             html.Append("<h2>Verdict</h2>\n<table><tr><th>rule</th><th>found</th><th>verdict</th></tr>\n");
@@ -122,7 +127,7 @@ public static class HtmlReport
         }
 
         html.Append("</table>\n");
-        if (ResultWriter.Sharding(result) is { } sharding)
+        if (RunSummary.Sharding(result) is { } sharding)
         {
             html.Append(C, $"<p>{E(sharding)}</p>\n");
         }

@@ -101,6 +101,20 @@ public class BadInputTests
         (int exit, _, string error) = LoadgenProcess.Run("merge", parent, "--out", Path.Combine(parent, "merged"));
         Assert.True(exit == 2, error);
         Assert.Contains("shard 1/3 of the run is missing", error, StringComparison.Ordinal);
+
+        // Forced, it is a merge of part of the run: partial, and the complete rule fails it.
+        (exit, string output, error) = LoadgenProcess.Run("merge", parent, "--out", Path.Combine(parent, "merged"), "--force");
+        Assert.True(exit == 1, error + output);
+        string json = File.ReadAllText(Path.Combine(parent, "merged", "result.json"));
+        Assert.Contains("\"partial\": true", json, StringComparison.Ordinal);
+        Assert.Contains("\"partial_reason\": \"shard 1/3 of the run is missing\"", json, StringComparison.Ordinal);
+        Assert.Contains("FAIL complete:", output, StringComparison.Ordinal);
+
+        // A merge that may go on without dead workers' shards is still held to every other check.
+        File.WriteAllText(Path.Combine(parent, "2-3", "result.json"), File.ReadAllText(Path.Combine(parent, "2-3", "result.json"))
+            .Replace("\"profile\": \"p\",", "\"profile\": \"p\", \"profile_text\": \"other\",", StringComparison.Ordinal));
+        var ex = Assert.Throws<ArgumentException>(() => LoadGen.Engine.ShardMerge.Merge([Path.Combine(parent, "0-3"), Path.Combine(parent, "2-3")], missing: "1 of 3 workers left no result"));
+        Assert.Contains("they ran different profiles", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,11 +1,10 @@
-using LoadGen.Engine.Faults;
 
 namespace LoadGen.Engine.Tests.Faults;
 
 /// <summary>
 /// Runs through the in-process fault proxy, against the embedded broker and a real mosquitto: lost acknowledgements are
-/// resent and counted, the QoS guarantees hold where promised, a lossy path fails the audit, and the latency numbers
-/// match an injected ground truth.
+/// resent and counted, the QoS guarantees hold where promised, and a lossy path fails the audit
+/// (the latency ground truth is in <see cref="CalibrationTests"/>).
 /// </summary>
 public class FaultInjectionTests
 {
@@ -56,7 +55,7 @@ public class FaultInjectionTests
         QosAudit audit = Assert.Single(result.Audit);
         Assert.Equal((1, 0L), (audit.Qos, audit.Lost));
         Assert.True(audit.Passed && audit.Promised);
-        Assert.True(result.Passed, ResultWriter.Summary(result));
+        Assert.True(result.Passed, ResultText.Failures(result));
     }
 
     [Theory]
@@ -68,11 +67,13 @@ public class FaultInjectionTests
         // A second resend of one QoS 2 PUBLISH makes mosquitto close the connection (pinned below), which a lost PUBREC
         // can cause twice in a row: with a persistent session the publisher comes back and resends it, as a device
         // would. The retry interval leaves room for a first handshake slowed by JIT compilation: a PUBLISH resent for
-        // that alone is delivered twice by MQTTnet.Server 5.2 (its known flaw), which the audit would then count.
+        // that alone is delivered twice by MQTTnet.Server 5.2 (its known flaw), which the audit would then count. On a
+        // slow day a first PUBREC took over 1 s (one run in four failed so, before and after the loop refactor); a
+        // dropped PUBCOMP needs no PUBLISH resend at all, so there the interval is 3 s (the run drains for 23 s).
         // That close is an error the default verdict counts; the profile allows it, as one expecting it would.
         string persistent = packet == "PUBREC" ? "clean_start: false\n    reconnect_delay: 100ms" : "";
         string yaml = Profile(2, $"{{ drop: [ {{ packet: {packet}, direction: downstream, probability: 0.05 }} ] }}", persistent)
-            .Replace("resend_interval: 200ms", "resend_interval: 1s", StringComparison.Ordinal);
+            .Replace("resend_interval: 200ms", packet == "PUBREC" ? "resend_interval: 1s" : "resend_interval: 1500ms", StringComparison.Ordinal);
         RunResult result = await RunAsync(broker, packet == "PUBREC" ? yaml + "\nslo: [ \"error_rate < 2%\" ]\n" : yaml);
 
         Assert.True(result.Faults![$"dropped {packet} downstream"] > 0);
@@ -81,7 +82,7 @@ public class FaultInjectionTests
         Assert.True((audit.Qos, audit.Lost, audit.Duplicates) == (2, 0L, 0L),
             $"lost {audit.Lost}, duplicates {audit.Duplicates}; resends: {string.Join(", ", result.Resends.Select(r => $"{r.Key} {r.Value}"))}");
         Assert.Equal(result.Counters["sent"], audit.Received);
-        Assert.True(result.Passed, ResultWriter.Summary(result));
+        Assert.True(result.Passed, ResultText.Failures(result));
     }
 
     [Fact]
@@ -114,7 +115,7 @@ public class FaultInjectionTests
         Assert.True(result.Resends["qos1.publish.reconnect"] > 0, "nothing was resent on reconnect");
         Assert.Equal(0, result.Resends["qos1.publish.interval"]);
         // Without interval retries, a message whose PUBACK was dropped again after the last cut stays in flight.
-        Assert.True(result.Counters["acknowledged"] >= result.Counters["sent"] * 0.95, ResultWriter.Summary(result));
+        Assert.True(result.Counters["acknowledged"] >= result.Counters["sent"] * 0.95, ResultText.Failures(result));
         QosAudit audit = Assert.Single(result.Audit);
         Assert.Equal(0, audit.Lost);
     }
@@ -130,16 +131,6 @@ public class FaultInjectionTests
         Assert.False(audit.Passed);
         Assert.StartsWith("BROKEN", audit.Verdict, StringComparison.Ordinal);
         Assert.False(result.Passed);
-        Assert.Contains("BROKEN", ResultWriter.Summary(result), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task AShortCalibrationFindsTheInjectedDelayWithinThreePercent()
-    {
-        // 10 ms each way rather than the command's default 5 ms: a busy CI machine's scheduling noise (a tenth of a
-        // millisecond or so) is then under 1 % of what is measured, and the test checks the method, not the machine.
-        CalibrationResult result = await Calibration.RunAsync(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(3), 3, "embedded", CancellationToken.None);
-        Assert.True(result.Passed, result.ToString());
-        Assert.True(result.DelayedPackets > 200);
+        Assert.Contains("BROKEN", ResultText.Failures(result), StringComparison.Ordinal);
     }
 }

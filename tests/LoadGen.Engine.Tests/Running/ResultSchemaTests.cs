@@ -12,7 +12,7 @@ public class ResultSchemaTests
         string doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "result-schema.md"));
         Type[] types = [typeof(RunResult), typeof(LatencySummary), typeof(SloOutcome), typeof(LatencyDistribution), typeof(GeneratorCost),
             typeof(HostInfo), typeof(MemoryFootprint), typeof(QosAudit), typeof(TimelinePoint), typeof(IntervalLatency),
-            typeof(LoadGen.Engine.Loops.LoopMeasurement), typeof(LoadGen.Engine.Loops.LoopStudyResult)];
+            typeof(LoadGen.Engine.LoopMeasurement), typeof(LoadGen.Engine.LoopStudyResult), typeof(CapacityResult), typeof(CapacityStep), typeof(StepLatency)];
         var missing = new List<string>();
         foreach (Type type in types)
         {

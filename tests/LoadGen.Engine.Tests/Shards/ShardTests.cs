@@ -124,7 +124,7 @@ public class ShardTests : IDisposable
             }
 
             shardP99.Add(mine.GetValueAtPercentile(99));
-            ResultWriter.Write(Result(start.AddMilliseconds(shard * 3), timeline, $"{shard}/4"), folder);
+            ResultFile.Write(Result(start.AddMilliseconds(shard * 3), timeline, $"{shard}/4"), folder);
             folders.Add(folder);
         }
 
@@ -188,7 +188,7 @@ public class ShardTests : IDisposable
                 Broker = $"mqtt://127.0.0.1:{broker.Port}", Shard = new Shard(i, 4), StartAt = startAt, OutputFolder = folders[i],
                 ProfileText = profile.Text,
             }, CancellationToken.None);
-            ResultWriter.Write(r, folders[i]);
+            ResultFile.Write(r, folders[i]);
             return r;
         }));
 
@@ -210,7 +210,7 @@ public class ShardTests : IDisposable
         // merge is judged by the same rules as a single run.
         QosAudit audit = Assert.Single(merged.Audit);
         Assert.Equal((1, 800L, 0L), (audit.Qos, audit.Sent, audit.Lost));
-        Assert.True(merged.Passed, ResultWriter.Summary(merged));
+        Assert.True(merged.Passed, ResultText.Failures(merged));
         Assert.Equal(["complete", "connect", "errors", "acknowledged", "throughput", "delivery", "generator"], merged.Rules.Select(r => r.Rule));
 
         // The combined raw data: every shard's logged intervals, added into one histogram per tag.

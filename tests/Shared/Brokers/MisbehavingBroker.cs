@@ -101,6 +101,13 @@ internal sealed partial class MisbehavingBroker : IBroker
     {
         ArgumentNullException.ThrowIfNull(script);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(script.AcksPerSecond ?? 1, nameof(script.AcksPerSecond));
+
+        // The broker's sessions and its acknowledgement pacing run on this process's thread pool, which starts with a
+        // thread per core and adds one about every half second. A test that waits on a loadgen process holds some of
+        // those threads, and in a fresh test host the pacing then stalled for 0.8 s once, early in the first run:
+        // a broker that paces at a known rate must not wait for the pool to grow.
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 16), Math.Max(io, 16));
         return new MisbehavingBroker(script);
     }
 
