@@ -39,8 +39,11 @@ public sealed partial class MqttClient
     /// <summary>
     /// Publishes with the topic already in UTF-8: the allocation-free overload. Returns <see cref="MqttErrorCode.PayloadSize"/>
     /// or <see cref="MqttErrorCode.NotSupported"/>, sending nothing, when the broker's CONNACK forbids the message.
+    /// <paramref name="properties"/> is an encoded MQTT 5.0 property block (see <see cref="MqttPropertyBuilder"/>), kept
+    /// unchanged like the payload until on_publish.
     /// </summary>
-    public (MqttErrorCode Rc, int Mid) Publish(ReadOnlyMemory<byte> topic, ReadOnlyMemory<byte> payload, int qos = 0, bool retain = false)
+    public (MqttErrorCode Rc, int Mid) Publish(ReadOnlyMemory<byte> topic, ReadOnlyMemory<byte> payload, int qos = 0, bool retain = false,
+        ReadOnlyMemory<byte> properties = default)
     {
         if (qos is < 0 or > 2)
         {
@@ -55,14 +58,14 @@ public sealed partial class MqttClient
                 return (MqttErrorCode.NoConnection, 0);
             }
 
-            if (_session.RefusesPublish(topic.Length, payload.Length, (MqttQualityOfService)qos, retain) is { } refusal)
+            if (_session.RefusesPublish(topic.Length, payload.Length, (MqttQualityOfService)qos, retain, properties.Length) is { } refusal)
             {
                 // What the broker said it would not take is not sent: it would end the connection [MQTT-3.2.2-15].
                 LastPublishRefusal = refusal;
                 return (refusal == PublishRefusal.PacketTooLarge ? MqttErrorCode.PayloadSize : MqttErrorCode.NotSupported, 0);
             }
 
-            if (!_session.Publish(_output, topic, payload, (MqttQualityOfService)qos, retain, Stopwatch.GetTimestamp(), out ushort packetId))
+            if (!_session.Publish(_output, topic, payload, (MqttQualityOfService)qos, retain, Stopwatch.GetTimestamp(), out ushort packetId, properties))
             {
                 return (MqttErrorCode.QueueSize, 0);
             }

@@ -25,14 +25,26 @@ public sealed partial class MqttSession
     /// Publishes a message (paho's publish). QoS 0 is written and reported complete at once. QoS 1 and 2 take a slot in
     /// the in-flight window; the topic and payload memory is referenced until <see cref="IMqttSessionEvents.OnPublishCompleted"/>.
     /// </summary>
+    /// <param name="output">Where the PUBLISH is written.</param>
+    /// <param name="topic">The topic name, UTF-8.</param>
+    /// <param name="payload">The payload.</param>
+    /// <param name="qos">The QoS level.</param>
+    /// <param name="retain">The RETAIN flag.</param>
+    /// <param name="now">The send time, <see cref="System.Diagnostics.Stopwatch"/> ticks.</param>
+    /// <param name="packetId">The packet identifier taken, 0 for QoS 0.</param>
+    /// <param name="properties">Encoded MQTT 5.0 PUBLISH properties (no Topic Alias: the session adds its own), kept
+    /// like the payload until the completion.</param>
     /// <returns>False when the in-flight window is full and nothing was written.</returns>
     public bool Publish(IBufferWriter<byte> output, ReadOnlyMemory<byte> topic, ReadOnlyMemory<byte> payload,
-        MqttQualityOfService qos, bool retain, long now, out ushort packetId)
+        MqttQualityOfService qos, bool retain, long now, out ushort packetId, ReadOnlyMemory<byte> properties = default)
     {
+        var encoded = new MqttProperties(new ReadOnlySequence<byte>(properties));
         if (qos == MqttQualityOfService.AtMostOnce)
         {
             packetId = 0;
-            Sent(MqttEncoder.WritePublish(output, topic.Span, payload.Span, qos, 0, _options.ProtocolVersion, retain), now);
+            ushort alias0 = TopicAliasFor(topic, out bool known0);
+            PublishBytesSent += Sent(MqttEncoder.WritePublish(output, known0 ? default : topic.Span, payload.Span, qos, 0,
+                _options.ProtocolVersion, retain, false, encoded, alias0), now);
             _events.OnPublishCompleted(new PublishCompletion(0, qos, now, 0, 0, now, 0, MqttReasonCode.Success));
             return true;
         }
@@ -48,11 +60,29 @@ public sealed partial class MqttSession
         message.Retain = retain;
         message.Topic = topic;
         message.Payload = payload;
+        message.Properties = properties;
         message.FirstSentTicks = now;
         message.LastSentTicks = now;
-        Sent(MqttEncoder.WritePublish(output, topic.Span, payload.Span, qos, packetId, _options.ProtocolVersion, retain), now);
+        ushort alias = TopicAliasFor(topic, out bool known);
+        PublishBytesSent += Sent(MqttEncoder.WritePublish(output, known ? default : topic.Span, payload.Span, qos, packetId,
+            _options.ProtocolVersion, retain, false, encoded, alias), now);
         return true;
     }
+
+    // Mapped before on this connection: the alias alone (known); newly mapped: topic and alias; none free: topic alone (0).
+    // Only called once the PUBLISH is certain to be written, or the broker would miss a mapping the session counts on.
+    private ushort TopicAliasFor(ReadOnlyMemory<byte> topic, out bool known)
+    {
+        known = false;
+        return _topicAliases is null ? (ushort)0 : _topicAliases.Find(topic, out known);
+    }
+
+    /// <summary>Bytes of first PUBLISH packets written (resends not included), across connections: with the count of
+    /// messages, the bytes a message takes on the wire, and what topic aliases save.</summary>
+    public long PublishBytesSent { get; private set; }
+
+    /// <summary>PUBLISH packets sent with an alias in place of the topic name, across connections.</summary>
+    public long AliasedPublishes => _topicAliases?.Hits ?? 0;
 
     /// <summary>PUBACK, PUBREC and PUBCOMP packets for a packet identifier with nothing in flight, across connections.</summary>
     public long UnexpectedAcknowledgements { get; private set; }
@@ -99,6 +129,7 @@ public sealed partial class MqttSession
                 message.State = OutboundState.AwaitingPubComp;
                 message.Topic = default;
                 message.Payload = default;
+                message.Properties = default;
                 message.PubRelSentTicks = now;
                 message.LastSentTicks = now;
                 Sent(MqttEncoder.WriteAck(output, MqttPacketType.PubRel, ack.PacketId), now);

@@ -37,8 +37,9 @@ public sealed partial class MqttSession
         }
 
         Resends.Add(m.QoS == MqttQualityOfService.AtLeastOnce ? ResendCounters.Kind.PublishQoS1 : ResendCounters.Kind.PublishQoS2, cause);
+        // A resend carries the whole topic, never an alias: the connection that mapped it may be gone.
         Sent(MqttEncoder.WritePublish(output, m.Topic.Span, m.Payload.Span, m.QoS, m.PacketId, _options.ProtocolVersion,
-            m.Retain, dup: true), now);
+            m.Retain, dup: true, new MqttProperties(new ReadOnlySequence<byte>(m.Properties))), now);
     }
 
     /// <summary>

@@ -23,6 +23,7 @@ public sealed partial class MqttSession
     private long _lastSentTicks;
     private long _pingSentTicks;
     private ushort _lastControlId;
+    private TopicAliasMap? _topicAliases;
 
     /// <summary>Creates a session.</summary>
     public MqttSession(MqttSessionOptions options, IMqttSessionEvents events)
@@ -30,6 +31,7 @@ public sealed partial class MqttSession
         _events = events;
         _options = options;
         _inflight = new InflightWindow(options.InflightWindow);
+        _topicAliases = options.UseTopicAliases && options.ProtocolVersion == MqttProtocolVersion.V500 ? new TopicAliasMap() : null;
         Configure(options);
     }
 
@@ -68,6 +70,9 @@ public sealed partial class MqttSession
 
         ReleaseHeldMessages();
         Resends.Reset();
+        _topicAliases = options.UseTopicAliases && options.ProtocolVersion == MqttProtocolVersion.V500 ? _topicAliases ?? new TopicAliasMap() : null;
+        _topicAliases?.Reset(0);
+        PublishBytesSent = 0;
         BytesSent = 0;
         BytesReceived = 0;
         State = MqttSessionState.Disconnected;
@@ -235,6 +240,8 @@ public sealed partial class MqttSession
 
         State = MqttSessionState.Connected;
         Limits = ServerLimits.From(connAck.Properties, _options.ProtocolVersion);
+        // Aliases belong to a network connection (§3.3.2.3.4): a new one starts with none mapped.
+        _topicAliases?.Reset(_options.UseTopicAliases ? Limits.TopicAliasMaximum : (ushort)0);
         if (_options.ProtocolVersion == MqttProtocolVersion.V500)
         {
             // §3.2.2.3.3: the broker's Receive Maximum caps our window; §3.2.2.3.14: Server Keep Alive replaces ours.
@@ -272,7 +279,7 @@ public sealed partial class MqttSession
     /// [MQTT-3.2.2-15], above its Maximum QoS [MQTT-3.2.2-11], or retained where it keeps no retained messages
     /// [MQTT-3.2.2-14]. A client that sent it anyway would be disconnected; it is refused here, and the caller counts it.
     /// </summary>
-    public PublishRefusal? RefusesPublish(int topicLength, int payloadLength, MqttQualityOfService qos, bool retain)
+    public PublishRefusal? RefusesPublish(int topicLength, int payloadLength, MqttQualityOfService qos, bool retain, int propertiesLength = 0)
     {
         ServerLimits limits = Limits;
         if (ReferenceEquals(limits, ServerLimits.Defaults))
@@ -290,7 +297,9 @@ public sealed partial class MqttSession
             return PublishRefusal.RetainNotSupported;
         }
 
-        return MqttEncoder.PublishSize(topicLength, payloadLength, qos, _options.ProtocolVersion) > limits.MaximumPacketSize
+        // Sized as the first PUBLISH of a topic: its name and, with aliases, the alias property too.
+        int properties = propertiesLength + (_topicAliases is not null ? 3 : 0);
+        return MqttEncoder.PublishSize(topicLength, payloadLength, qos, _options.ProtocolVersion, properties) > limits.MaximumPacketSize
             ? PublishRefusal.PacketTooLarge
             : null;
     }

@@ -43,6 +43,12 @@ public sealed record MqttSessionOptions
 
     /// <summary>Largest packet accepted from the broker.</summary>
     public int MaximumPacketSize { get; init; } = MqttFrameScanner.MaximumPacketSize;
+
+    /// <summary>
+    /// MQTT 5.0 topic aliases (§3.3.2.3.4): each connection maps topics to aliases, up to the broker's Topic Alias
+    /// Maximum, sending the topic with its alias the first time and the alias alone after that.
+    /// </summary>
+    public bool UseTopicAliases { get; init; }
 }
 
 /// <summary>

@@ -56,8 +56,29 @@ public sealed record ClientGroup
     /// <summary>Under a shard: the group's session count in the whole profile; null when the process runs it all.</summary>
     public int? SessionsInProfile { get; init; }
 
-    /// <summary>The payload size, fixed or a range.</summary>
+    /// <summary>The payload size, fixed or a range (for a template or a file, the range its messages can take).</summary>
     public PayloadSize Payload { get; init; } = new(100, 100);
+
+    /// <summary>A payload rendered per message (<c>payload: { template: ... }</c>); null for stamped bytes of <see cref="Payload"/>'s size.</summary>
+    public MessageTemplate? PayloadTemplate { get; init; }
+
+    /// <summary>Recorded payloads each session cycles through (<c>payload: { file: ... }</c>); null for none.</summary>
+    public IReadOnlyList<byte[]>? PayloadSamples { get; init; }
+
+    /// <summary>
+    /// True when the payload is the stamp followed by filler (the default); false for a template or a file, whose stamp
+    /// travels in a user property under 5.0 and not at all under 3.1.1.
+    /// </summary>
+    public bool PayloadCarriesStamp => PayloadTemplate is null && PayloadSamples is null;
+
+    /// <summary>True when messages carry a stamp somewhere, so the audit and end-to-end latency cover them.</summary>
+    public bool Stamped => PayloadCarriesStamp || Properties.CarriesStamp;
+
+    /// <summary>MQTT 5.0 PUBLISH properties; empty by default.</summary>
+    public PublishProperties Properties { get; init; } = new();
+
+    /// <summary>MQTT 5.0 topic aliases, up to the broker's Topic Alias Maximum.</summary>
+    public bool TopicAlias { get; init; }
 
     /// <summary>Messages per second per session, where a stage does not set the rate.</summary>
     public double Rate { get; init; } = 1;

@@ -21,6 +21,17 @@ public sealed partial class LoadRunner
 
         public byte[] Topic { get; set; } = [];
 
+        // The client id and group name in UTF-8, for payload and property templates; empty unless a template uses them.
+        public byte[] ClientIdBytes { get; set; } = [];
+
+        public byte[] GroupBytes { get; set; } = [];
+
+        // Messages this session published, all QoS levels: %seq in templates, and the turn through a payload file.
+        public long Published;
+
+        // Bytes of each message buffer: stamp record (templates and files), payload, MQTT 5.0 properties.
+        public int BufferSize;
+
         // Payload buffers: a QoS 1/2 message's memory must stay put until its handshake ends, because a resend reads it
         // again, however long a lost acknowledgement keeps it waiting. Each in-flight message holds its buffer by packet
         // identifier slot (identifier % window, as the session's window maps them) until it completes; the rest wait
@@ -144,6 +155,7 @@ public sealed partial class LoadRunner
                     SessionExpirySeconds = (uint)group.SessionExpiry.TotalSeconds,
                     InflightWindow = window,
                     MaximumPacketSize = group.MaximumPacketSize,
+                    UseTopicAliases = group.TopicAlias,
                     AckTimeout = group.AckTimeout > TimeSpan.Zero ? group.AckTimeout : null,
                     AckTimeoutAction = group.AckTimeoutAction,
                     Will = group.Will is { } will
@@ -160,6 +172,11 @@ public sealed partial class LoadRunner
                 if (group.Role == GroupRole.Publisher)
                 {
                     session.Topic = Encoding.UTF8.GetBytes(group.Topic!.Expand(i, clientId, Random.Shared));
+                    session.ClientIdBytes = Encoding.UTF8.GetBytes(clientId);
+                    session.GroupBytes = Encoding.UTF8.GetBytes(group.Name);
+                    session.BufferSize = Math.Max(1, (group.PayloadCarriesStamp ? 0 : PayloadStamp.Size)
+                        + (group.PayloadSamples is null ? group.Payload.Max : 0)
+                        + group.Properties.MaxLength(session.ClientIdBytes.Length, session.GroupBytes.Length));
                 }
                 else
                 {
@@ -327,10 +344,12 @@ public sealed partial class LoadRunner
             return;
         }
 
-        ReadOnlySpan<byte> stamp = message.Payload.IsSingleSegment
-            ? message.Payload.FirstSpan
+        // A templated or recorded payload (5.0) carries its stamp in a user property; the default payload starts with it.
+        Span<byte> carried = stackalloc byte[PayloadStamp.Size];
+        ReadOnlySpan<byte> stamp = !message.Properties.IsEmpty && PublishProperties.TryReadStamp(message.Properties, carried) ? carried
+            : message.Payload.IsSingleSegment ? message.Payload.FirstSpan
             : message.Payload.Slice(0, Math.Min(PayloadStamp.Size, message.Payload.Length)).ToArray();
-        if (PayloadStamp.TryRead(stamp, out long sent, out int publisher, out int sequence))
+        if (PayloadStamp.TryRead(stamp, out long sent, out int publisher, out int sequence) && IsStamp(sent, publisher, now))
         {
             _live.Record(LatencyMetric.EndToEnd, 0, sent, now);
             if (session.BackAt != 0 && sent < session.BackAt)
@@ -359,6 +378,11 @@ public sealed partial class LoadRunner
             }
         }
     }
+
+    // Text (a 3.1.1 template, a recorded payload) read as a stamp gives a send time in the future: ASCII in the top
+    // bytes of a 64-bit tick count is centuries away. A publisher of this process that stamps nothing is never one.
+    private bool IsStamp(long sent, int stream, long now) =>
+        sent > 0 && sent <= now && (!_byIndex.TryGetValue(stream & 0x3FFFFFFF, out Session? publisher) || publisher.Group.Stamped);
 
     private void Completed(Session session, PublishCompletion c)
     {

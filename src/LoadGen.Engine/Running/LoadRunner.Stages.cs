@@ -225,18 +225,54 @@ public sealed partial class LoadRunner
             }
 
             // At most window + 1 buffers ever exist per session: one per in-flight message and the one being written.
-            buffer = session.Free.Count > 0 ? session.Free.Pop() : new byte[Math.Max(1, group.Payload.Max)];
+            buffer = session.Free.Count > 0 ? session.Free.Pop() : new byte[session.BufferSize];
         }
 
-        int size = group.Payload.Min == group.Payload.Max ? group.Payload.Min : session.Random.Next(group.Payload.Min, group.Payload.Max + 1);
         long now = Stopwatch.GetTimestamp();
-        PayloadStamp.Write(buffer.AsSpan(0, size), now, DeliveryAudit.Stream(session.Index, (int)qos), session.Sequences[(int)qos]);
+        int stream = DeliveryAudit.Stream(session.Index, (int)qos), sequence = session.Sequences[(int)qos];
+        ReadOnlyMemory<byte> payload, properties = default;
+        int used;
+        if (group.PayloadCarriesStamp)
+        {
+            int size = group.Payload.Min == group.Payload.Max ? group.Payload.Min : session.Random.Next(group.Payload.Min, group.Payload.Max + 1);
+            PayloadStamp.Write(buffer.AsSpan(0, size), now, stream, sequence);
+            payload = buffer.AsMemory(0, size);
+            used = size;
+        }
+        else
+        {
+            // A template or a recorded payload: the stamp is kept at the buffer's start (what an unacknowledged
+            // message is excused by) and, under 5.0, sent in a user property; the payload follows it.
+            PayloadStamp.Write(buffer.AsSpan(0, PayloadStamp.Size), now, stream, sequence);
+            used = PayloadStamp.Size;
+            if (group.PayloadSamples is { } samples)
+            {
+                payload = samples[(int)(session.Published % samples.Count)];
+            }
+            else
+            {
+                var context = new MessageContext(session.ClientIdBytes, session.GroupBytes, session.Index, session.Published,
+                    DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), session.Random.NextUInt64());
+                int length = group.PayloadTemplate!.Render(buffer.AsSpan(used), context);
+                payload = buffer.AsMemory(used, length);
+                used += length;
+            }
+        }
+
+        if (!group.Properties.IsEmpty)
+        {
+            var context = new MessageContext(session.ClientIdBytes, session.GroupBytes, session.Index, session.Published,
+                DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), session.Random.NextUInt64());
+            int length = group.Properties.Write(buffer.AsSpan(used), context, buffer.AsSpan(0, PayloadStamp.Size));
+            properties = buffer.AsMemory(used, length);
+        }
+
         // %rand_N topics change per message; others were expanded once for the session.
         byte[] topic = group.Topic!.IsRandom
             ? System.Text.Encoding.UTF8.GetBytes(group.Topic.Expand(session.Index, session.ClientId, Random.Shared))
             : session.Topic;
         bool retain = group.Retain >= 1 || (group.Retain > 0 && session.Random.NextDouble() < group.Retain);
-        (MqttErrorCode rc, int mid) = session.Client.Publish(topic, buffer.AsMemory(0, size), (int)qos, retain);
+        (MqttErrorCode rc, int mid) = session.Client.Publish(topic, payload, (int)qos, retain, properties);
         lock (session.Free)
         {
             if (rc != MqttErrorCode.Success || qos == MqttQualityOfService.AtMostOnce)
@@ -266,7 +302,12 @@ public sealed partial class LoadRunner
         }
 
         session.Sequences[(int)qos]++;
+        session.Published++;
         _counters.AddSent((int)qos);
+        if (!group.Stamped || (group.PayloadCarriesStamp && payload.Length < PayloadStamp.Size))
+        {
+            _counters.Add(RunCounter.Unstamped);
+        }
         if (retain)
         {
             _counters.Add(RunCounter.RetainedSent);

@@ -365,6 +365,13 @@ public sealed partial class LoadRunner
             }
         }
 
+        // Groups whose messages carry no stamp (a 3.1.1 template or file has nowhere to put it) are outside the audit.
+        string[] unstampedGroups = [.. _profile.Groups.Where(g => g.Role == GroupRole.Publisher && !g.Stamped).Select(g => g.Name).Distinct()];
+        long unstamped = _counters[RunCounter.Unstamped];
+        string unstampedText = unstamped == 0 ? ""
+            : unstampedGroups.Length > 0
+                ? $"; {unstamped} messages carried no stamp (group {string.Join(", ", unstampedGroups)}: a 3.1.1 payload template or file has no room for one; use protocol 5.0, where it travels in a user property): outside this audit and end-to-end latency"
+                : $"; {unstamped} messages carried no stamp (payloads under {PayloadStamp.Size} bytes): outside this audit and end-to-end latency";
         var audit = new List<QosAudit>();
         for (int qos = 0; qos <= 2; qos++)
         {
@@ -394,7 +401,7 @@ public sealed partial class LoadRunner
             List<Session> downgraded = subscribers.Where(s => Effective(s) < level).ToList();
             string downgrade = downgraded.Count == 0 ? ""
                 : $"QoS {qos} asked, QoS {downgraded.Min(Effective)} granted{(downgraded.Count < subscribers.Count ? $" to {downgraded.Count} of {subscribers.Count} subscribers" : "")}: audited as QoS {downgraded.Min(Effective)}{(downgraded.Count < subscribers.Count ? " for them" : "")}; ";
-            string awayText = away > 0 ? $", {away} published while subscribers were away without a session (not the broker's to deliver)" : "";
+            string awayText = (away > 0 ? $", {away} published while subscribers were away without a session (not the broker's to deliver)" : "") + unstampedText;
             string why = brokerDropped > 0 ? "the broker dropped queued messages"
                 : lostSession > 0 ? $"the broker kept no session for {lostSession} subscribers across a reconnect (session present 0)"
                 : "a subscriber with a clean session lost its connection";

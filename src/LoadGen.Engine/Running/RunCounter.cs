@@ -102,6 +102,12 @@ public enum RunCounter
     BytesSent,
     /// <summary>Bytes read by all sessions.</summary>
     BytesReceived,
+    /// <summary>Bytes of the PUBLISH packets publishers wrote, first sends only: divided by the messages sent, a message's size on the wire.</summary>
+    PublishBytes,
+    /// <summary>PUBLISH packets sent with a topic alias in place of the topic name (MQTT 5.0).</summary>
+    AliasedPublishes,
+    /// <summary>Messages sent without a stamp (a payload under 16 bytes, or a 3.1.1 template or file): outside the audit and end-to-end latency.</summary>
+    Unstamped,
 }
 
 /// <summary>Reading and naming <see cref="RunCounter"/>s.</summary>

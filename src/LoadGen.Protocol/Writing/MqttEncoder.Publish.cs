@@ -68,13 +68,24 @@ public static partial class MqttEncoder
     /// for QoS 1 and 2; properties (5.0); then the payload, copied in as a transport needs it. This is the hot-path
     /// overload: spans in, one <c>GetSpan</c>/<c>Advance</c> out when the writer has room for the whole packet.
     /// </summary>
+    /// <param name="output">Where the packet goes.</param>
+    /// <param name="topic">The topic name; empty when <paramref name="topicAlias"/> stands for a topic this connection
+    /// already mapped (MQTT 5.0 §3.3.2.3.4).</param>
+    /// <param name="payload">The application message.</param>
+    /// <param name="qos">The QoS level.</param>
+    /// <param name="packetId">The packet identifier, 0 for QoS 0.</param>
+    /// <param name="version">The protocol version.</param>
+    /// <param name="retain">The RETAIN flag.</param>
+    /// <param name="dup">The DUP flag, for a resend.</param>
+    /// <param name="properties">The encoded properties (5.0), without a Topic Alias.</param>
+    /// <param name="topicAlias">A Topic Alias (5.0) written ahead of <paramref name="properties"/>; 0 for none.</param>
     /// <returns>Bytes written.</returns>
     public static int WritePublish(IBufferWriter<byte> output, ReadOnlySpan<byte> topic, ReadOnlySpan<byte> payload,
         MqttQualityOfService qos, ushort packetId, MqttProtocolVersion version, bool retain = false, bool dup = false,
-        in MqttProperties properties = default)
+        in MqttProperties properties = default, ushort topicAlias = 0)
     {
         int headerLength = WritePublishHeader(output, topic, payload.Length, qos, packetId, version, retain, dup,
-            properties, out Span<byte> span);
+            properties, out Span<byte> span, topicAlias);
         int total = headerLength + payload.Length;
 
         // The header span was sized for the header only; when the writer offered room for the payload too (the usual
@@ -92,18 +103,23 @@ public static partial class MqttEncoder
     }
 
     /// <summary>
-    /// The bytes a PUBLISH takes on the wire, fixed header included, as <see cref="WritePublish(IBufferWriter{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, MqttQualityOfService, ushort, MqttProtocolVersion, bool, bool, in MqttProperties)"/>
+    /// The bytes a PUBLISH takes on the wire, fixed header included, as <see cref="WritePublish(IBufferWriter{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, MqttQualityOfService, ushort, MqttProtocolVersion, bool, bool, in MqttProperties, ushort)"/>
     /// writes it: what a Maximum Packet Size (MQTT 5.0 §3.2.2.3.6) is compared with.
     /// </summary>
     public static long PublishSize(int topicLength, long payloadLength, MqttQualityOfService qos, MqttProtocolVersion version, in MqttProperties properties = default)
+        => PublishSize(topicLength, payloadLength, qos, version, properties.Length);
+
+    /// <summary>The bytes a PUBLISH takes on the wire with a property block of <paramref name="propertiesLength"/> bytes (5.0).</summary>
+    public static long PublishSize(int topicLength, long payloadLength, MqttQualityOfService qos, MqttProtocolVersion version, int propertiesLength)
     {
-        long remaining = 2L + topicLength + (qos > 0 ? 2 : 0) + PropertiesSize(properties, version) + payloadLength;
+        int properties = version == MqttProtocolVersion.V500 ? VariableByteInteger.GetByteCount(propertiesLength) + propertiesLength : 0;
+        long remaining = 2L + topicLength + (qos > 0 ? 2 : 0) + properties + payloadLength;
         return 1 + (remaining > VariableByteInteger.MaxValue ? VariableByteInteger.MaxByteCount : VariableByteInteger.GetByteCount((int)remaining)) + remaining;
     }
 
     private static int WritePublishHeader(IBufferWriter<byte> output, ReadOnlySpan<byte> topic, int payloadLength,
         MqttQualityOfService qos, ushort packetId, MqttProtocolVersion version, bool retain, bool dup,
-        in MqttProperties properties, out Span<byte> span)
+        in MqttProperties properties, out Span<byte> span, ushort topicAlias = 0)
     {
         int q = (int)qos;
         if (q > 0 ? packetId == 0 || q > 2 : dup)
@@ -111,12 +127,20 @@ public static partial class MqttEncoder
             ThrowInvalidPublish(q, packetId, dup);
         }
 
+        if (topicAlias != 0 && version != MqttProtocolVersion.V500)
+        {
+            ThrowInvalidTopicAlias(topicAlias, version);
+        }
+
         if (topic.Length > ushort.MaxValue)
         {
             ThrowFieldTooLong("topic name", topic.Length);
         }
 
-        int variableHeader = 2 + topic.Length + (q > 0 ? 2 : 0) + PropertiesSize(properties, version);
+        // The alias property is one identifier byte and a two-byte integer, ahead of the caller's block.
+        int propertiesLength = properties.Length + (topicAlias != 0 ? 3 : 0);
+        int variableHeader = 2 + topic.Length + (q > 0 ? 2 : 0)
+            + (version == MqttProtocolVersion.V500 ? VariableByteInteger.GetByteCount(propertiesLength) + propertiesLength : 0);
         long remaining = (long)variableHeader + payloadLength;
         if (remaining > VariableByteInteger.MaxValue)
         {
@@ -136,11 +160,28 @@ public static partial class MqttEncoder
 
         if (version == MqttProtocolVersion.V500)
         {
-            writer.WriteProperties(properties);
+            if (topicAlias == 0)
+            {
+                writer.WriteProperties(properties);
+            }
+            else
+            {
+                writer.WriteVariableByteInteger(propertiesLength);
+                writer.WriteByte((byte)MqttPropertyId.TopicAlias);
+                writer.WriteUInt16(topicAlias);
+                if (!properties.IsEmpty)
+                {
+                    writer.WriteBytes(properties.Encoded);
+                }
+            }
         }
 
         return headerLength;
     }
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowInvalidTopicAlias(ushort topicAlias, MqttProtocolVersion version) =>
+        throw new ArgumentException($"Topic Alias {topicAlias} on {version}: only MQTT 5.0 has topic aliases (§3.3.2.3.4).");
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowInvalidPublish(int qos, ushort packetId, bool dup) =>

@@ -132,6 +132,11 @@ public static class HtmlReport
             html.Append(C, $"<p>{E(sharding)}</p>\n");
         }
 
+        if (RunSummary.PublishSize(result) is { } publishSize)
+        {
+            html.Append(C, $"<p>{E(publishSize)}</p>\n");
+        }
+
         if (result.Generator is { } g)
         {
             html.Append(C, $"<p>Generator: {g.CpuSeconds:F1} s CPU in the measured phase, {g.CpuMicrosecondsPerMessage:F1} µs per message{(g.IncludesBroker ? " (embedded broker included)" : "")}, {g.WireBytesPerMessage:F0} bytes on the wire per message.");

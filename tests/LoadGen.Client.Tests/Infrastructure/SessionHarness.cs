@@ -78,6 +78,25 @@ internal sealed class SessionHarness
         return lines;
     }
 
+    /// <summary>The PUBLISH packets written since the last call, as topic name, Topic Alias (0 for none) and DUP; clears the output.</summary>
+    public List<(string Topic, int Alias, bool Dup)> SentPublishes()
+    {
+        var publishes = new List<(string, int, bool)>();
+        var buffer = new ReadOnlySequence<byte>(_output.WrittenMemory.ToArray());
+        while (MqttFrameScanner.TryRead(ref buffer, out MqttFrame frame) == OperationStatus.Done)
+        {
+            if (frame.Type == MqttPacketType.Publish)
+            {
+                PublishPacket p = MqttDecoder.DecodePublish(frame, Version);
+                int alias = p.Properties.TryGetValue(MqttPropertyId.TopicAlias, out uint value) ? (int)value : 0;
+                publishes.Add((Encoding.UTF8.GetString(p.Topic), alias, p.Dup));
+            }
+        }
+
+        _output.ResetWrittenCount();
+        return publishes;
+    }
+
     private string Describe(in MqttFrame frame)
     {
         switch (frame.Type)

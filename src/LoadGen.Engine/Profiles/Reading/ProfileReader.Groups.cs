@@ -12,6 +12,7 @@ internal sealed partial class ProfileReader
         "name", "role", "sessions", "connect_rate", "protocol", "clean_start", "session_expiry", "keep_alive", "client_id",
         "topic", "qos", "payload", "rate", "stages", "subscriptions", "reconnect_delay", "inflight", "resend_interval",
         "username", "password", "connect_timeout", "max_packet_size", "ack_timeout", "on_ack_timeout", "retain", "clear_retained", "will", "abort", "offline",
+        "topic_alias", "message_expiry", "content_type", "payload_format", "user_properties", "response_topic", "correlation_data",
     ];
 
     private ClientGroup? Group(YamlNode node, string path)
@@ -48,7 +49,8 @@ internal sealed partial class ProfileReader
         }
 
         if (f.TryGetValue("qos", out YamlNode? q) && Qos(q, $"{path}.qos") is { } mix) group = group with { Qos = mix };
-        if (f.TryGetValue("payload", out YamlNode? pl)) group = group with { Payload = Payload(pl, $"{path}.payload") };
+        if (f.TryGetValue("payload", out YamlNode? pl)) group = PayloadField(group, pl, $"{path}.payload");
+        group = MessageProperties(group, f, path);
         if (f.TryGetValue("rate", out YamlNode? rt)) group = group with { Rate = Rate(rt, $"{path}.rate") };
         if (f.TryGetValue("stages", out YamlNode? st)) group = group with { Stages = Stages(st, $"{path}.stages") };
         if (f.TryGetValue("resend_interval", out YamlNode? ri)) group = group with { ResendInterval = Duration(ri, $"{path}.resend_interval") };

@@ -1,0 +1,172 @@
+using System.Text;
+using LoadGen.Protocol;
+using YamlDotNet.RepresentationModel;
+
+namespace LoadGen.Engine;
+
+// What a publisher's messages hold: payload templates and files, MQTT 5.0 properties and topic aliases.
+internal sealed partial class ProfileReader
+{
+    // Client ids in the engine are the group's template expanded; 64 bytes bounds what a template sizes for them.
+    private const int ClientIdBound = 64;
+
+    // payload: 100 | 64-256 | { template: '...' } | { file: samples.jsonl }
+    private ClientGroup PayloadField(ClientGroup group, YamlNode node, string path)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            return group with { Payload = Payload(node, path) };
+        }
+
+        Dictionary<string, YamlNode> f = Fields(map, path, ["template", "file"]);
+        if (f.Count != 1)
+        {
+            Error(map, path, "expected one of { template: '{\"id\":\"%c\",\"seq\":%seq}' } or { file: samples.jsonl }");
+            return group;
+        }
+
+        if (f.TryGetValue("template", out YamlNode? t))
+        {
+            MessageTemplate? template = MessageTemplateField(t, $"{path}.template");
+            if (template is null)
+            {
+                return group;
+            }
+
+            int max = template.MaxLength(ClientIdBound, Encoding.UTF8.GetByteCount(group.Name));
+            return group with { PayloadTemplate = template, Payload = new PayloadSize(0, max) };
+        }
+
+        string? name = Text(f["file"], $"{path}.file");
+        if (name is null)
+        {
+            return group;
+        }
+
+        // Relative to the profile's folder when the file is there, else to the working directory.
+        string beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", name);
+        string found = File.Exists(beside) ? beside : name;
+        if (!File.Exists(found))
+        {
+            Error(f["file"], $"{path}.file", $"\"{name}\" does not exist (looked beside the profile and in the working directory); allowed: a file of payloads, one per line");
+            return group;
+        }
+
+        byte[][] samples = [.. File.ReadLines(found).Where(l => l.Length > 0).Select(Encoding.UTF8.GetBytes)];
+        if (samples.Length == 0)
+        {
+            Error(f["file"], $"{path}.file", $"\"{name}\" holds no payloads; allowed: a file of payloads, one per (non-empty) line");
+            return group;
+        }
+
+        return group with { PayloadSamples = samples, Payload = new PayloadSize(samples.Min(s => s.Length), samples.Max(s => s.Length)) };
+    }
+
+    private MessageTemplate? MessageTemplateField(YamlNode node, string path)
+    {
+        string? text = Text(node, path);
+        if (text is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return MessageTemplate.Parse(text);
+        }
+        catch (FormatException ex)
+        {
+            Error(node, path, ex.Message);
+            return null;
+        }
+    }
+
+    // topic_alias, message_expiry, content_type, payload_format, user_properties, response_topic, correlation_data.
+    private ClientGroup MessageProperties(ClientGroup group, Dictionary<string, YamlNode> f, string path)
+    {
+        string[] fields = ["topic_alias", "message_expiry", "content_type", "payload_format", "user_properties", "response_topic", "correlation_data"];
+        foreach (string field in fields)
+        {
+            if (!f.TryGetValue(field, out YamlNode? node))
+            {
+                continue;
+            }
+
+            if (group.ProtocolVersion != MqttProtocolVersion.V500)
+            {
+                Error(node, $"{path}.{field}", "is an MQTT 5.0 property; set the group's protocol: \"5.0\", or leave it out (3.1.1 has no properties)");
+            }
+            else if (group.Role != GroupRole.Publisher)
+            {
+                Error(node, $"{path}.{field}", "belongs to what a publisher group sends; a subscriber group receives the publishers' properties");
+            }
+        }
+
+        PublishProperties p = group.Properties;
+        if (f.TryGetValue("topic_alias", out YamlNode? ta)) group = group with { TopicAlias = Bool(ta, $"{path}.topic_alias") };
+        if (f.TryGetValue("message_expiry", out YamlNode? me))
+        {
+            p = p with { MessageExpiry = Duration(me, $"{path}.message_expiry") };
+            if (p.MessageExpiry < TimeSpan.FromSeconds(1) || p.MessageExpiry.TotalSeconds > uint.MaxValue)
+            {
+                Error(me, $"{path}.message_expiry", "the Message Expiry Interval counts whole seconds; allowed: 1s to 136y, such as 30s");
+            }
+        }
+
+        if (f.TryGetValue("content_type", out YamlNode? ctn)) p = p with { ContentType = Text(ctn, $"{path}.content_type") };
+        if (f.TryGetValue("payload_format", out YamlNode? pf))
+        {
+            p = p with { PayloadUtf8 = Choice(pf, $"{path}.payload_format", ["utf8", "bytes"]) == "utf8" };
+            if (p.PayloadUtf8 == true && group.PayloadCarriesStamp)
+            {
+                // A broker may check the claim [MQTT-3.3.2-4] and the binary stamp is not UTF-8.
+                Error(pf, $"{path}.payload_format", "utf8 says the payload is UTF-8 text, and the default payload is binary (stamp and filler); give a text payload: { template: ... } or { file: ... }");
+            }
+        }
+
+        if (f.TryGetValue("user_properties", out YamlNode? up))
+        {
+            var pairs = new List<(string, MessageTemplate)>();
+            if (up is not YamlMappingNode props)
+            {
+                Error(up, $"{path}.user_properties", "expected a mapping of names to values, such as { site: \"%g\", seq: \"%seq\" }");
+            }
+            else
+            {
+                foreach ((YamlNode key, YamlNode value) in props.Children)
+                {
+                    string name = (key as YamlScalarNode)?.Value ?? "";
+                    if (name == PublishProperties.StampProperty)
+                    {
+                        Error(key, $"{path}.user_properties.{name}", "is the name LoadGen's own stamp travels under; choose another name");
+                    }
+                    else if (MessageTemplateField(value, $"{path}.user_properties.{name}") is { } template)
+                    {
+                        pairs.Add((name, template));
+                    }
+                }
+            }
+
+            p = p with { UserProperties = pairs };
+        }
+
+        if (f.TryGetValue("response_topic", out YamlNode? rt) && MessageTemplateField(rt, $"{path}.response_topic") is { } responseTopic)
+        {
+            if (!responseTopic.IsConstantPerSession || TopicTemplate.PublishProblem(responseTopic.Text) is not null)
+            {
+                Error(rt, $"{path}.response_topic", "a topic name without wildcards, fixed per session (%c, %g, %i only), such as \"reply/%c\"");
+            }
+
+            p = p with { ResponseTopic = responseTopic };
+        }
+
+        if (f.TryGetValue("correlation_data", out YamlNode? cd) && MessageTemplateField(cd, $"{path}.correlation_data") is { } correlation)
+        {
+            p = p with { CorrelationData = correlation };
+        }
+
+        // Under 5.0 a templated or recorded payload has its stamp carried beside it, so the audit still covers it.
+        p = p with { CarriesStamp = group.ProtocolVersion == MqttProtocolVersion.V500 && group.Role == GroupRole.Publisher && !group.PayloadCarriesStamp };
+        return group with { Properties = p };
+    }
+}

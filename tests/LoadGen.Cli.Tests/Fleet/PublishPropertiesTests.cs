@@ -1,0 +1,114 @@
+using System.Text.Json;
+using LoadGen.Cli.Tests.Verdicts;
+
+namespace LoadGen.Cli.Tests.Fleet;
+
+/// <summary>
+/// MQTT 5.0 publish properties, topic aliases and payload templates through the CLI against mosquitto: the templated
+/// JSON payload keeps the audit and end-to-end latency (the stamp travels in a user property), aliases make a message
+/// smaller on the wire, and 3.1.1 templates say they are outside the audit. Misplaced fields are refused.
+/// </summary>
+public class PublishPropertiesTests
+{
+    private static string[] Args(MosquittoBroker broker, params string[] more) =>
+    [
+        "run", Path.Combine(Repository.Root, "profiles", "telemetry-v5.yaml"), "--broker", $"mqtt://127.0.0.1:{broker.Port}",
+        "--duration", "6s", "--set", "warmup=0s", "--set", "groups.devices.sessions=20",
+        "--set", "groups.devices.stages[0].inject.rate=200/s", "--set", "groups.devices.stages[0].inject.during=3s", .. more,
+    ];
+
+    [Fact]
+    public async Task TemplatedPayloadsWithPropertiesAndAliasesAreAuditedAndAliasesSaveBytes()
+    {
+        await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
+
+        VerdictRun aliased = VerdictRun.Of(Args(broker));
+        VerdictRun named = VerdictRun.Of(Args(broker, "--set", "groups.devices.topic_alias=false"));
+
+        foreach (VerdictRun run in new[] { aliased, named })
+        {
+            Assert.True(run.ExitCode == 0, run.ToString());
+            long sent = run.Counter("sent");
+            Assert.InRange(sent, 500, 700);
+            // Every message reached the backend, audited by the stamp in the user property: nothing lost, nothing doubled.
+            Assert.Equal(sent, run.Counter("received"));
+            Assert.Equal(0, run.Counter("unstamped"));
+            JsonElement audit = run.Result.GetProperty("audit").EnumerateArray().Single(a => a.GetProperty("qos").GetInt32() == 1);
+            Assert.Equal(sent, audit.GetProperty("received").GetInt64());
+            Assert.Equal(0, audit.GetProperty("lost").GetInt64());
+            Assert.True(run.Result.GetProperty("service").GetProperty("e2e").GetProperty("count").GetInt64() >= sent, run.ToString());
+        }
+
+        // Aliases belong to a connection: each of the 20 devices maps its topic with its first message and sends the
+        // alias alone after that (mosquitto allows 10 per connection; one is needed).
+        Assert.Equal(aliased.Counter("sent") - 20, aliased.Counter("aliased_publishes"));
+        Assert.Equal(0, named.Counter("aliased_publishes"));
+        double perMessageAliased = (double)aliased.Counter("publish_bytes") / aliased.Counter("sent");
+        double perMessageNamed = (double)named.Counter("publish_bytes") / named.Counter("sent");
+        // An alias-only message drops the 31- or 32-byte topic and adds a 3-byte alias property.
+        Assert.InRange(perMessageNamed - perMessageAliased, 26, 30);
+    }
+
+    [Fact]
+    public void TheFiveZeroProfileMovedToThreeOneOneIsRefusedFieldByField()
+    {
+        (int exit, string output, string error) = LoadgenProcess.Run("run", Path.Combine(Repository.Root, "profiles", "telemetry-v5.yaml"),
+            "--set", "groups.devices.protocol=3.1.1", "--set", "groups.backend.protocol=3.1.1");
+
+        Assert.True(exit == 2, output + error);
+        foreach (string field in new[] { "topic_alias", "message_expiry", "content_type", "payload_format", "user_properties" })
+        {
+            Assert.Contains($"groups[1].{field}: is an MQTT 5.0 property", error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task AThreeOneOneTemplateIsDeliveredAndCountedUnstamped()
+    {
+        await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
+        string profile = Path.Combine(Path.GetTempPath(), $"loadgen-template-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(profile, """
+            name: template-311
+            duration: 6s
+            groups:
+              - name: backend
+                role: subscriber
+                sessions: 1
+                subscriptions: [ { filter: "t/#", qos: 1 } ]
+              - name: devices
+                role: publisher
+                sessions: 5
+                topic: "t/%i"
+                qos: 1
+                payload: { template: '{"id":"%c","seq":%seq,"ts":%ts}' }
+                stages: [ { inject: { rate: 100/s, during: 3s } } ]
+            """);
+        VerdictRun run = VerdictRun.Of("run", profile, "--broker", $"mqtt://127.0.0.1:{broker.Port}");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        long sent = run.Counter("sent");
+        Assert.True(sent > 200, run.ToString());
+        Assert.Equal(sent, run.Counter("unstamped"));
+        Assert.Equal(sent, run.Counter("received"));
+        // No text payload is mistaken for a stamp: nothing audited, no end-to-end time, and the run says why.
+        Assert.Equal(0, run.Counter("duplicates"));
+        Assert.Equal(0, run.Counter("out_of_order"));
+        string verdict = run.Result.GetProperty("audit").EnumerateArray().Single(a => a.GetProperty("qos").GetInt32() == 1).GetProperty("verdict").GetString()!;
+        Assert.Contains($"{sent} messages carried no stamp (group devices: a 3.1.1 payload template or file", verdict, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("    protocol: \"3.1.1\"\n    topic_alias: true\n", "groups[0].topic_alias: is an MQTT 5.0 property")]
+    [InlineData("    protocol: \"5.0\"\n    payload_format: utf8\n", "groups[0].payload_format: utf8 says the payload is UTF-8 text")]
+    [InlineData("    protocol: \"5.0\"\n    message_expiry: 0s\n", "groups[0].message_expiry: the Message Expiry Interval counts whole seconds")]
+    [InlineData("    protocol: \"5.0\"\n    user_properties: { loadgen-stamp: x }\n", "is the name LoadGen's own stamp travels under")]
+    [InlineData("    payload: { template: '%q' }\n", "groups[0].payload.template: unknown placeholder '%q'")]
+    [InlineData("    payload: { file: no-such-file.jsonl }\n", "groups[0].payload.file: \"no-such-file.jsonl\" does not exist")]
+    public void AMisplacedPropertyOrTemplateIsRefusedNamingTheField(string fields, string expected)
+    {
+        (int exit, string output, string error) = LoadgenProcess.Check("name: props\nduration: 5s\ngroups:\n  - name: g\n    role: publisher\n    sessions: 1\n    topic: a\n" + fields);
+
+        Assert.True(exit == 2, output + error);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+}
