@@ -39,9 +39,12 @@ public sealed record PublishProperties
     /// <summary>True when the stamp travels in <see cref="StampProperty"/>.</summary>
     public bool CarriesStamp { get; init; }
 
+    /// <summary>A requester's request: the Correlation Data is the request's 16-byte stamp, which the responder hands back.</summary>
+    public bool StampAsCorrelation { get; init; }
+
     /// <summary>True when nothing would be written.</summary>
     public bool IsEmpty => MessageExpiry == TimeSpan.Zero && ContentType is null && PayloadUtf8 is null && UserProperties.Count == 0
-        && ResponseTopic is null && CorrelationData is null && !CarriesStamp;
+        && ResponseTopic is null && CorrelationData is null && !CarriesStamp && !StampAsCorrelation;
 
     /// <summary>The most bytes one message's block can take.</summary>
     public int MaxLength(int clientIdLength, int groupLength)
@@ -50,7 +53,8 @@ public sealed record PublishProperties
             + (ContentType is null ? 0 : 3 + Encoding.UTF8.GetByteCount(ContentType))
             + (ResponseTopic is null ? 0 : 3 + ResponseTopic.MaxLength(clientIdLength, groupLength))
             + (CorrelationData is null ? 0 : 3 + CorrelationData.MaxLength(clientIdLength, groupLength))
-            + (CarriesStamp ? 5 + StampName.Length + 32 : 0);
+            + (CarriesStamp ? 5 + StampName.Length + 32 : 0)
+            + (StampAsCorrelation ? 3 + PayloadStamp.Size : 0);
         foreach ((string name, MessageTemplate value) in UserProperties)
         {
             length += 5 + Encoding.UTF8.GetByteCount(name) + value.MaxLength(clientIdLength, groupLength);
@@ -93,6 +97,15 @@ public sealed record PublishProperties
         {
             destination[at++] = (byte)MqttPropertyId.CorrelationData;
             at += WriteTemplate(destination[at..], CorrelationData, context);
+        }
+
+        if (StampAsCorrelation)
+        {
+            // Binary data may be any bytes [MQTT-3.3.2.3.6]: the stamp goes as it is.
+            destination[at++] = (byte)MqttPropertyId.CorrelationData;
+            BinaryPrimitives.WriteUInt16BigEndian(destination[at..], PayloadStamp.Size);
+            stamp[..PayloadStamp.Size].CopyTo(destination[(at + 2)..]);
+            at += 2 + PayloadStamp.Size;
         }
 
         // Indexed: a foreach over the interface would allocate an enumerator per message.

@@ -28,4 +28,7 @@ public enum LatencyMetric
     Will,
     /// <summary>An offline queue's drain: from a subscriber's return to the last message queued for it arriving.</summary>
     Drain,
+
+    /// <summary>Request/response round trip: a requester's request published → its response delivered back.</summary>
+    Rpc,
 }

@@ -35,6 +35,7 @@ public static class LatencyMetrics
         new(LatencyMetric.TlsHandshake, "tls", "TLS handshake", null, false, true),
         new(LatencyMetric.Will, "will", "will (abort → will delivered)", null, false, true),
         new(LatencyMetric.Drain, "drain", "offline queue drain (back → last queued message)", null, false, true),
+        new(LatencyMetric.Rpc, "rpc", "request/response round trip", null, false, false),
     ];
 
     private static readonly LatencyMetricInfo[] ByMetric = All.OrderBy(m => (int)m.Metric).ToArray();

@@ -11,6 +11,19 @@ public enum GroupRole
     Subscriber,
 }
 
+/// <summary>A group's part in request/response (<c>role: requester</c> or <c>role: responder</c>).</summary>
+public enum RpcRole
+{
+    /// <summary>Not part of request/response.</summary>
+    None,
+
+    /// <summary>Publishes requests and times each response.</summary>
+    Requester,
+
+    /// <summary>Answers every request it receives.</summary>
+    Responder,
+}
+
 /// <summary>One named group of identical sessions in a profile.</summary>
 public sealed record ClientGroup
 {
@@ -79,6 +92,21 @@ public sealed record ClientGroup
 
     /// <summary>MQTT 5.0 topic aliases, up to the broker's Topic Alias Maximum.</summary>
     public bool TopicAlias { get; init; }
+
+    /// <summary>The group's part in request/response: none, requester (a publisher) or responder (a subscriber).</summary>
+    public RpcRole Rpc { get; init; }
+
+    /// <summary>A requester's topic for responses, fixed per session (<c>reply/%c</c>): its Response Topic under 5.0, its subscription always.</summary>
+    public MessageTemplate? ResponseTopic { get; init; }
+
+    /// <summary>A responder's reply topic when a request names none (3.1.1): <c>%1</c>...<c>%9</c> are the request topic's levels.</summary>
+    public ReplyTopic? ReplyTopic { get; init; }
+
+    /// <summary>How long a responder waits before it answers.</summary>
+    public TimeSpan ThinkTime { get; init; }
+
+    /// <summary>How long a requester waits for a response before the request counts as timed out.</summary>
+    public TimeSpan RpcTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Messages per second per session, where a stage does not set the rate.</summary>
     public double Rate { get; init; } = 1;

@@ -12,6 +12,9 @@ public sealed record QosMix(int Weight0, int Weight1, int Weight2)
     /// <summary>The sum of the weights.</summary>
     public int Total => Weight0 + Weight1 + Weight2;
 
+    /// <summary>The highest QoS the mix sends.</summary>
+    public MqttQualityOfService Highest => Weight2 > 0 ? MqttQualityOfService.ExactlyOnce : Weight1 > 0 ? MqttQualityOfService.AtLeastOnce : MqttQualityOfService.AtMostOnce;
+
     /// <summary>The QoS for a uniform draw in [0, 1).</summary>
     public MqttQualityOfService Pick(double uniform)
     {

@@ -158,9 +158,15 @@ public sealed partial class LoadRunner
         }
     }
 
-    private async Task SubscribeAsync(CancellationToken cancellationToken)
+    // Subscribers subscribe before publishers connect; requesters (to their response topics) once they have connected.
+    private async Task SubscribeAsync(CancellationToken cancellationToken, bool requesters = false)
     {
-        List<Session> subscribers = _sessions.Where(s => s.Group.Role == GroupRole.Subscriber && s.Connected).ToList();
+        List<Session> subscribers = _sessions.Where(s => (requesters ? s.Group.Rpc == RpcRole.Requester : s.Group.Role == GroupRole.Subscriber) && s.Connected).ToList();
+        if (subscribers.Count == 0)
+        {
+            return;
+        }
+
         foreach (Session session in subscribers)
         {
             Subscribe(session);
@@ -177,7 +183,7 @@ public sealed partial class LoadRunner
 
     private void Subscribe(Session session)
     {
-        var list = MqttSubscriptionList.Create(session.Group.Subscriptions
+        MqttSubscriptionList list = session.Group.Rpc == RpcRole.Requester ? ResponseSubscription(session) : MqttSubscriptionList.Create(session.Group.Subscriptions
             .Select(sub => new MqttSubscription(sub.Filter.Expand(session.Index, session.ClientId, Random.Shared), sub.QoS)).ToArray());
         session.SubscribeStarted = Stopwatch.GetTimestamp();
         session.Client.Subscribe(list);

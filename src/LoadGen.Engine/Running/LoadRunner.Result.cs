@@ -25,7 +25,7 @@ public sealed partial class LoadRunner
         _counters.Set(RunCounter.BrokerDropped, brokerDropped);
         _counters.Set(RunCounter.BytesSent, bytesSent);
         _counters.Set(RunCounter.BytesReceived, bytesReceived);
-        _counters.Set(RunCounter.PublishBytes, _sessions.Sum(s => s.Client.Session.PublishBytesSent));
+        _counters.Set(RunCounter.PublishBytes, _sessions.Where(s => s.Group.Role == GroupRole.Publisher).Sum(s => s.Client.Session.PublishBytesSent));
         _counters.Set(RunCounter.AliasedPublishes, _sessions.Sum(s => s.Client.Session.AliasedPublishes));
         var latency = new Dictionary<string, (HistogramBase Service, HistogramBase Response)>();
         foreach (LatencyMetric metric in Metrics)

@@ -29,6 +29,9 @@ public sealed partial class LoadRunner
         // Messages this session published, all QoS levels: %seq in templates, and the turn through a payload file.
         public long Published;
 
+        // A requester's requests waiting for their responses, by QoS and sequence: intended and actual send times.
+        public Dictionary<long, (long Intended, long Sent)>? Pending;
+
         // Bytes of each message buffer: stamp record (templates and files), payload, MQTT 5.0 properties.
         public int BufferSize;
 
@@ -251,7 +254,7 @@ public sealed partial class LoadRunner
             _counters.Add(RunCounter.Reconnects);
             Volatile.Write(ref _lastDisruption, now);
             SignalWindowFreed();
-            if (session.Group.Role == GroupRole.Subscriber && !flags.SessionPresent)
+            if ((session.Group.Role == GroupRole.Subscriber || session.Group.Rpc == RpcRole.Requester) && !flags.SessionPresent)
             {
                 // The broker forgot the subscriptions with the session; without them nothing would arrive. What
                 // was published meanwhile was never the broker's to deliver: audit from when it is back.
@@ -321,7 +324,7 @@ public sealed partial class LoadRunner
         }
 
         // The broker may grant less than asked [MQTT-3.9.3-2]; the audit then holds it to what it granted.
-        int asked = session.Group.Subscriptions.Max(s => (int)s.QoS);
+        int asked = session.Group.Rpc == RpcRole.Requester ? (int)session.Group.Qos.Highest : session.Group.Subscriptions.Max(s => (int)s.QoS);
         int most = granted.Where(g => g < 0x80).DefaultIfEmpty(-1).Max();
         session.GrantedQos = Math.Min(asked, most);
     }
@@ -329,6 +332,12 @@ public sealed partial class LoadRunner
     private void Delivered(Session session, MqttMessage message)
     {
         long now = Stopwatch.GetTimestamp();
+        if (session.Group.Rpc == RpcRole.Requester)
+        {
+            ResponseArrived(session, message, now);
+            return;
+        }
+
         _counters.Add(RunCounter.Received);
         if (_willOf.Count > 0 && IsWill(session, message, now))
         {
@@ -377,6 +386,11 @@ public sealed partial class LoadRunner
                 _counters.Add(RunCounter.OutOfOrder);
             }
         }
+
+        if (session.Group.Rpc == RpcRole.Responder)
+        {
+            Respond(session, message);
+        }
     }
 
     // Text (a 3.1.1 template, a recorded payload) read as a stamp gives a send time in the future: ASCII in the top
@@ -386,6 +400,12 @@ public sealed partial class LoadRunner
 
     private void Completed(Session session, PublishCompletion c)
     {
+        if (session.Group.Rpc == RpcRole.Responder)
+        {
+            ReplyCompleted(session, c);
+            return;
+        }
+
         lock (session.Free)
         {
             int slot = c.PacketId % session.InFlight.Length;

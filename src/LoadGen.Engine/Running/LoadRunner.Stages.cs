@@ -303,6 +303,12 @@ public sealed partial class LoadRunner
 
         session.Sequences[(int)qos]++;
         session.Published++;
+        if (group.Rpc == RpcRole.Requester)
+        {
+            RequestSent(session, (int)qos, sequence, intendedTicks, now);
+            _counters.Add(RunCounter.RpcRequests);
+        }
+
         _counters.AddSent((int)qos);
         if (!group.Stamped || (group.PayloadCarriesStamp && payload.Length < PayloadStamp.Size))
         {

@@ -170,6 +170,7 @@ public sealed partial class LoadRunner
             await ConnectAsync(GroupRole.Subscriber, run.Token).ConfigureAwait(false);
             await SubscribeAsync(run.Token).ConfigureAwait(false);
             await ConnectAsync(GroupRole.Publisher, run.Token).ConfigureAwait(false);
+            await SubscribeAsync(run.Token, requesters: true).ConfigureAwait(false);
 
             // Every session is connected and none has sent anything yet: what an idle session costs the generator.
             _memory = MemoryFootprint.Between(before, MemoryReading.Take(), _sessions.Count(s => s.Client.IsConnected));
@@ -195,6 +196,7 @@ public sealed partial class LoadRunner
             await warmup.ConfigureAwait(false);
             await Task.WhenAll(interruptions).ConfigureAwait(false);
             await AwaitWillsAsync(run.Token).ConfigureAwait(false);
+            await AwaitResponsesAsync(run.Token).ConfigureAwait(false);
             await DrainAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (run.IsCancellationRequested)
@@ -242,6 +244,9 @@ public sealed partial class LoadRunner
         await ClearRetainedAsync().ConfigureAwait(false);
 
         // Before the sessions close: what is still unacknowledged on a live connection after the drain.
+        // Requests past their timeout are timeouts; the rest were still unanswered when the run ended.
+        TimeOutRequests(all: false);
+        TimeOutRequests(all: true);
         long inflightAtEnd = _sessions.Where(s => s.Group.Role == GroupRole.Publisher && s.Client.IsConnected).Sum(s => (long)s.Client.Session.InFlight);
         _stopping = true;
         ResendCounters resends = SumResends();
@@ -483,6 +488,7 @@ public sealed partial class LoadRunner
         }
 
         TimeOutReconnects();
+        TimeOutRequests(all: false);
 
         // A broker that died takes every session with it; without reconnects nothing more can happen, so the run
         // ends now with what it has, rather than idling to the end of its duration.

@@ -108,6 +108,18 @@ public enum RunCounter
     AliasedPublishes,
     /// <summary>Messages sent without a stamp (a payload under 16 bytes, or a 3.1.1 template or file): outside the audit and end-to-end latency.</summary>
     Unstamped,
+    /// <summary>Requests requesters published (<c>role: requester</c>).</summary>
+    RpcRequests,
+    /// <summary>Responses that came back to their requester in time, each timed as the <c>rpc</c> metric.</summary>
+    RpcResponses,
+    /// <summary>Requests with no response within <c>rpc_timeout</c> (each also an error).</summary>
+    RpcTimeouts,
+    /// <summary>Responses no request was waiting for: a second response to one request, or one after its timeout.</summary>
+    RpcUnmatched,
+    /// <summary>Replies responders published.</summary>
+    RpcReplies,
+    /// <summary>Requests a responder could not answer: no Response Topic and no reply_topic, or a full in-flight window (each also an error).</summary>
+    RpcUnanswerable,
 }
 
 /// <summary>Reading and naming <see cref="RunCounter"/>s.</summary>

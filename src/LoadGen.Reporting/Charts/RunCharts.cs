@@ -86,11 +86,12 @@ public static class RunCharts
         return new Chart("throughput", "Messages per second and connected sessions over time", plot);
     }
 
-    /// <summary>p50 (dashed) and p99 (solid) response time per QoS and end to end, per interval.</summary>
+    /// <summary>p50 (dashed) and p99 (solid) response time per QoS, end to end and request/response, per interval.</summary>
     public static Chart LatencyOverTime(RunResult result)
     {
         var plot = ChartFonts.NewPlot();
-        foreach ((string metric, string label) in Handshakes.Append((LatencyMetrics.Of(LatencyMetric.EndToEnd).Name, "end to end")))
+        foreach ((string metric, string label) in Handshakes.Append((LatencyMetrics.Of(LatencyMetric.EndToEnd).Name, "end to end"))
+            .Append((LatencyMetrics.Of(LatencyMetric.Rpc).Name, "request/response")))
         {
             TimelinePoint[] points = result.Timeline.Where(p => p.Latency.ContainsKey(metric)).ToArray();
             if (points.Length == 0)
@@ -285,7 +286,7 @@ public static class RunCharts
     private static double Rate(long count, TimelinePoint p) => p.Seconds > 0 ? count / p.Seconds : 0;
 
     // One colour per metric, by its place in the metric table, so a metric looks the same on every chart.
-    private static readonly string[] Colors = ["#17becf", "#bcbd22", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
+    private static readonly string[] Colors = ["#17becf", "#bcbd22", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#aec7e8", "#ffbb78", "#98df8a"];
 
     internal static Color Palette(string metric) => Color.FromHex(Colors[Math.Min(LatencyMetrics.OrderOf(metric), Colors.Length - 1)]);
 

@@ -104,3 +104,18 @@ public class MessageTemplateTests
         Assert.Equal(stamp, read);
     }
 }
+
+/// <summary>The 3.1.1 reply topic convention: %1 to %9 are the request topic's levels.</summary>
+public class ReplyTopicTests
+{
+    [Theory]
+    [InlineData("rpc/reply/%3", "rpc/request/device-7", "rpc/reply/device-7")]
+    [InlineData("%2/%1/done%%", "a/b", "b/a/done%")]
+    [InlineData("r/%3", "a/b", null)]
+    public void LevelsOfTheRequestTopicFillTheReplyTopic(string template, string request, string? expected)
+    {
+        byte[] buffer = new byte[64];
+        int length = ReplyTopic.Parse(template).Render(new System.Buffers.ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(request)), buffer);
+        Assert.Equal(expected, length < 0 ? null : Encoding.UTF8.GetString(buffer, 0, length));
+    }
+}

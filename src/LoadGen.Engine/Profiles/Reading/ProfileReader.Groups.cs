@@ -13,6 +13,7 @@ internal sealed partial class ProfileReader
         "topic", "qos", "payload", "rate", "stages", "subscriptions", "reconnect_delay", "inflight", "resend_interval",
         "username", "password", "connect_timeout", "max_packet_size", "ack_timeout", "on_ack_timeout", "retain", "clear_retained", "will", "abort", "offline",
         "topic_alias", "message_expiry", "content_type", "payload_format", "user_properties", "response_topic", "correlation_data",
+        "reply_topic", "think_time", "rpc_timeout",
     ];
 
     private ClientGroup? Group(YamlNode node, string path)
@@ -25,10 +26,16 @@ internal sealed partial class ProfileReader
 
         Dictionary<string, YamlNode> f = Fields(map, path, GroupKeys);
         string name = Required(f, map, "name", path) is { } n ? Text(n, $"{path}.name") ?? "" : "";
-        GroupRole role = Required(f, map, "role", path) is { } r ? Choice(r, $"{path}.role", ["publisher", "subscriber"]) == "subscriber" ? GroupRole.Subscriber : GroupRole.Publisher : GroupRole.Publisher;
+        string roleName = Required(f, map, "role", path) is { } r ? Choice(r, $"{path}.role", ["publisher", "subscriber", "requester", "responder"]) : "publisher";
+        // A requester publishes (requests, on its stages) and a responder subscribes (to requests): the roles they build on.
+        GroupRole role = roleName is "subscriber" or "responder" ? GroupRole.Subscriber : GroupRole.Publisher;
         int sessions = Required(f, map, "sessions", path) is { } s ? (int)Number(s, $"{path}.sessions", 1, 1_000_000, whole: true) : 0;
         // Client ids must differ across groups, or a broker takes one session over with another.
-        var group = new ClientGroup { Name = name, Role = role, Sessions = sessions, ClientId = TopicTemplate.Parse($"{name.Replace("%", "%%", StringComparison.Ordinal)}-%i") };
+        var group = new ClientGroup
+        {
+            Name = name, Role = role, Sessions = sessions, ClientId = TopicTemplate.Parse($"{name.Replace("%", "%%", StringComparison.Ordinal)}-%i"),
+            Rpc = roleName switch { "requester" => RpcRole.Requester, "responder" => RpcRole.Responder, _ => RpcRole.None },
+        };
         if (f.TryGetValue("connect_rate", out YamlNode? cr)) group = group with { ConnectRate = Rate(cr, $"{path}.connect_rate") };
         if (f.TryGetValue("protocol", out YamlNode? p))
         {
@@ -141,6 +148,7 @@ internal sealed partial class ProfileReader
         }
 
         if (f.TryGetValue("subscriptions", out YamlNode? sb)) group = group with { Subscriptions = Subscriptions(sb, $"{path}.subscriptions") };
+        group = RequestResponse(group, f, map, path);
         if (f.ContainsKey("username") || f.ContainsKey("password"))
         {
             string? user = f.TryGetValue("username", out YamlNode? un) ? Text(un, $"{path}.username") : null;

@@ -87,8 +87,9 @@ internal sealed partial class ProfileReader
         string[] fields = ["topic_alias", "message_expiry", "content_type", "payload_format", "user_properties", "response_topic", "correlation_data"];
         foreach (string field in fields)
         {
-            if (!f.TryGetValue(field, out YamlNode? node))
+            if (!f.TryGetValue(field, out YamlNode? node) || (field == "response_topic" && group.Rpc == RpcRole.Requester))
             {
+                // A requester's response topic is its subscription too, under 3.1.1 as well: read with the request/response fields.
                 continue;
             }
 
@@ -150,7 +151,7 @@ internal sealed partial class ProfileReader
             p = p with { UserProperties = pairs };
         }
 
-        if (f.TryGetValue("response_topic", out YamlNode? rt) && MessageTemplateField(rt, $"{path}.response_topic") is { } responseTopic)
+        if (group.Rpc != RpcRole.Requester && f.TryGetValue("response_topic", out YamlNode? rt) && MessageTemplateField(rt, $"{path}.response_topic") is { } responseTopic)
         {
             if (!responseTopic.IsConstantPerSession || TopicTemplate.PublishProblem(responseTopic.Text) is not null)
             {
@@ -163,10 +164,82 @@ internal sealed partial class ProfileReader
         if (f.TryGetValue("correlation_data", out YamlNode? cd) && MessageTemplateField(cd, $"{path}.correlation_data") is { } correlation)
         {
             p = p with { CorrelationData = correlation };
+            if (group.Rpc == RpcRole.Requester)
+            {
+                Error(cd, $"{path}.correlation_data", "a requester's correlation data is its request's stamp, which the responder hands back to time the round trip; leave it out");
+            }
         }
 
         // Under 5.0 a templated or recorded payload has its stamp carried beside it, so the audit still covers it.
         p = p with { CarriesStamp = group.ProtocolVersion == MqttProtocolVersion.V500 && group.Role == GroupRole.Publisher && !group.PayloadCarriesStamp };
         return group with { Properties = p };
+    }
+
+    // role: requester | responder, with response_topic, rpc_timeout (requesters), reply_topic and think_time (responders).
+    private ClientGroup RequestResponse(ClientGroup group, Dictionary<string, YamlNode> f, YamlMappingNode map, string path)
+    {
+        bool requester = group.Rpc == RpcRole.Requester, responder = group.Rpc == RpcRole.Responder;
+        foreach ((string field, bool allowed, string owner) in new[] { ("rpc_timeout", requester, "requester"), ("reply_topic", responder, "responder"), ("think_time", responder, "responder") })
+        {
+            if (!allowed && f.TryGetValue(field, out YamlNode? node))
+            {
+                Error(node, $"{path}.{field}", $"belongs to a group with role: {owner}");
+            }
+        }
+
+        if (requester)
+        {
+            if (f.TryGetValue("rpc_timeout", out YamlNode? to))
+            {
+                group = group with { RpcTimeout = Duration(to, $"{path}.rpc_timeout") };
+                if (group.RpcTimeout <= TimeSpan.Zero)
+                {
+                    Error(to, $"{path}.rpc_timeout", "allowed: a duration above zero, such as 5s");
+                }
+            }
+
+            MessageTemplate? topic = f.TryGetValue("response_topic", out YamlNode? rt) ? MessageTemplateField(rt, $"{path}.response_topic") : MessageTemplate.Parse("reply/%c");
+            if (topic is not null && (!topic.IsConstantPerSession || TopicTemplate.PublishProblem(topic.Text) is not null))
+            {
+                Error(rt ?? map, $"{path}.response_topic", "a topic name without wildcards, fixed per session (%c, %g, %i only), such as \"reply/%c\"");
+            }
+
+            group = group with { ResponseTopic = topic };
+            if (group.ProtocolVersion == MqttProtocolVersion.V500)
+            {
+                group = group with { Properties = group.Properties with { ResponseTopic = topic, StampAsCorrelation = true } };
+            }
+            else if (!group.PayloadCarriesStamp && f.TryGetValue("payload", out YamlNode? pl))
+            {
+                Error(pl, $"{path}.payload", "a 3.1.1 request carries its stamp in the payload, which the responder echoes; a template or file has none: use protocol \"5.0\" (the stamp then goes as Correlation Data) or a size");
+            }
+
+            if (group.PayloadCarriesStamp && group.Payload.Min < PayloadStamp.Size)
+            {
+                Error(f.TryGetValue("payload", out YamlNode? small) ? small : map, $"{path}.payload", $"a request carries a {PayloadStamp.Size}-byte stamp to time its round trip; allowed: at least {PayloadStamp.Size} bytes");
+            }
+        }
+
+        if (responder)
+        {
+            if (f.TryGetValue("think_time", out YamlNode? tt)) group = group with { ThinkTime = Duration(tt, $"{path}.think_time") };
+            if (f.TryGetValue("reply_topic", out YamlNode? rp) && Text(rp, $"{path}.reply_topic") is { } text)
+            {
+                try
+                {
+                    group = group with { ReplyTopic = ReplyTopic.Parse(text) };
+                }
+                catch (FormatException ex)
+                {
+                    Error(rp, $"{path}.reply_topic", ex.Message);
+                }
+            }
+            else if (group.ProtocolVersion != MqttProtocolVersion.V500)
+            {
+                Error(map, $"{path}.reply_topic", "a 3.1.1 request names no Response Topic: give the reply topic by convention, with %1 to %9 for the request topic's levels, such as \"rpc/reply/%3\" for requests on rpc/request/<client id>");
+            }
+        }
+
+        return group;
     }
 }

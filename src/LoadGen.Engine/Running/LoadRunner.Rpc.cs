@@ -1,0 +1,274 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Text;
+using LoadGen.Client;
+using LoadGen.Protocol;
+
+namespace LoadGen.Engine;
+
+// Request/response. A requester is a publisher whose messages are requests: each carries the requester's response
+// topic (5.0: as Response Topic; 3.1.1: the responder knows it by convention) and its stamp (5.0: as Correlation
+// Data; 3.1.1: in the payload, which the responder echoes). A responder is a subscriber that answers every request
+// on that topic, with the request's payload and correlation data. The round trip is the rpc metric: response time
+// from the request's intended send, service time from its actual send; a request unanswered within rpc_timeout is
+// counted and is an error.
+public sealed partial class LoadRunner
+{
+    // After a request is published: remembered until its response comes or its time is up.
+    private static void RequestSent(Session session, int qos, int sequence, long intendedTicks, long sentTicks)
+    {
+        lock (session.Free)
+        {
+            (session.Pending ??= new Dictionary<long, (long, long)>())[PendingKey(qos, sequence)] = (intendedTicks == 0 ? sentTicks : intendedTicks, sentTicks);
+        }
+    }
+
+    private static long PendingKey(int qos, int sequence) => ((long)qos << 32) | (uint)sequence;
+
+    // A message on a requester's response topic.
+    private void ResponseArrived(Session session, MqttMessage message, long now)
+    {
+        Span<byte> stamp = stackalloc byte[PayloadStamp.Size];
+        bool found = !message.Properties.IsEmpty && message.Properties.TryGetData(MqttPropertyId.CorrelationData, out ReadOnlySequence<byte> correlation)
+            && correlation.Length == PayloadStamp.Size;
+        if (found)
+        {
+            message.Properties.TryGetData(MqttPropertyId.CorrelationData, out correlation);
+            correlation.CopyTo(stamp);
+        }
+        else if (message.Payload.Length >= PayloadStamp.Size)
+        {
+            message.Payload.Slice(0, PayloadStamp.Size).CopyTo(stamp);
+            found = true;
+        }
+
+        if (!found || !PayloadStamp.TryRead(stamp, out _, out int stream, out int sequence) || (stream & 0x3FFFFFFF) != session.Index)
+        {
+            _counters.Add(RunCounter.RpcUnmatched);
+            return;
+        }
+
+        (long Intended, long Sent) request;
+        lock (session.Free)
+        {
+            if (session.Pending is null || !session.Pending.Remove(PendingKey((int)((uint)stream >> 30), sequence), out request))
+            {
+                // Answered already (a duplicate response) or given up on (timed out): not a round trip to time again.
+                _counters.Add(RunCounter.RpcUnmatched);
+                return;
+            }
+        }
+
+        _counters.Add(RunCounter.RpcResponses);
+        _live.Record(LatencyMetric.Rpc, request.Intended, request.Sent, now);
+    }
+
+    // Requests older than their group's rpc_timeout are counted as timed out and forgotten, each second; at the end
+    // (all), whatever is still unanswered too.
+    private void TimeOutRequests(bool all)
+    {
+        long now = Stopwatch.GetTimestamp();
+        foreach (Session session in _sessions)
+        {
+            if (session.Group.Rpc != RpcRole.Requester || session.Pending is null)
+            {
+                continue;
+            }
+
+            long limit = (long)(session.Group.RpcTimeout.TotalSeconds * Stopwatch.Frequency);
+            int expired = 0;
+            lock (session.Free)
+            {
+                foreach ((long key, (long _, long sent)) in session.Pending)
+                {
+                    // Removing while enumerating is allowed for Dictionary (it does not invalidate the enumerator).
+                    if (all || now - sent > limit)
+                    {
+                        session.Pending.Remove(key);
+                        expired++;
+                    }
+                }
+            }
+
+            for (int i = 0; i < expired; i++)
+            {
+                _counters.Add(RunCounter.RpcTimeouts);
+                _counters.AddError(all ? "rpc: no response before the run ended" : $"rpc: no response within {Durations.Format(session.Group.RpcTimeout)}");
+            }
+        }
+    }
+
+    // After the stages: responses still on their way get up to the longest rpc_timeout (the result counts the rest).
+    private async Task AwaitResponsesAsync(CancellationToken cancellationToken)
+    {
+        List<Session> requesters = _sessions.Where(s => s.Group.Rpc == RpcRole.Requester).ToList();
+        if (requesters.Count == 0)
+        {
+            return;
+        }
+
+        TimeSpan longest = requesters.Max(s => s.Group.RpcTimeout);
+        await WaitAsync(() => requesters.All(s => { lock (s.Free) { return s.Pending is null || s.Pending.Count == 0; } }), longest, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A request reached a responder: answer it, now or after the think time.
+    private void Respond(Session session, MqttMessage request)
+    {
+        ClientGroup group = session.Group;
+        ReadOnlySequence<byte> replyTo = default;
+        bool named = group.ProtocolVersion == MqttProtocolVersion.V500 && request.Properties.TryGetData(MqttPropertyId.ResponseTopic, out replyTo) && replyTo.Length > 0;
+        if (!named && group.ReplyTopic is null)
+        {
+            _counters.Add(RunCounter.RpcUnanswerable);
+            _counters.AddError("rpc: a request without a Response Topic, and the responder has no reply_topic");
+            return;
+        }
+
+        bool hasCorrelation = group.ProtocolVersion == MqttProtocolVersion.V500 && request.Properties.TryGetData(MqttPropertyId.CorrelationData, out _);
+        ReadOnlySequence<byte> correlation = default;
+        if (hasCorrelation)
+        {
+            request.Properties.TryGetData(MqttPropertyId.CorrelationData, out correlation);
+        }
+
+        int topicRoom = named ? (int)replyTo.Length : group.ReplyTopic!.Text.Length + (int)request.TopicBytes.Length;
+        int size = topicRoom + (int)request.Payload.Length + (hasCorrelation ? 3 + (int)correlation.Length : 0);
+        byte[] buffer;
+        lock (session.Free)
+        {
+            if (session.InFlight.Length == 0)
+            {
+                session.Intended = new long[group.Inflight];
+                session.InFlight = new byte[group.Inflight][];
+            }
+
+            buffer = session.Free.Count > 0 ? session.Free.Pop() : new byte[Math.Max(size, 256)];
+        }
+
+        if (buffer.Length < size)
+        {
+            // A larger request than any before: the buffer grows once, and the pool keeps the larger one.
+            buffer = new byte[size];
+        }
+
+        int topicLength;
+        if (named)
+        {
+            replyTo.CopyTo(buffer);
+            topicLength = (int)replyTo.Length;
+        }
+        else
+        {
+            topicLength = group.ReplyTopic!.Render(request.TopicBytes, buffer.AsSpan(0, topicRoom));
+            if (topicLength <= 0)
+            {
+                Release(session, buffer);
+                _counters.Add(RunCounter.RpcUnanswerable);
+                _counters.AddError($"rpc: the request topic has too few levels for reply_topic \"{group.ReplyTopic.Text}\"");
+                return;
+            }
+        }
+
+        request.Payload.CopyTo(buffer.AsSpan(topicLength));
+        int payloadEnd = topicLength + (int)request.Payload.Length, end = payloadEnd;
+        if (hasCorrelation)
+        {
+            buffer[end] = (byte)MqttPropertyId.CorrelationData;
+            BinaryPrimitives.WriteUInt16BigEndian(buffer.AsSpan(end + 1), (ushort)correlation.Length);
+            correlation.CopyTo(buffer.AsSpan(end + 3));
+            end += 3 + (int)correlation.Length;
+        }
+
+        var reply = new Reply(buffer, topicLength, payloadEnd, end);
+        if (group.ThinkTime > TimeSpan.Zero)
+        {
+            _ = RespondLaterAsync(session, reply, Stopwatch.GetTimestamp() + (long)(group.ThinkTime.TotalSeconds * Stopwatch.Frequency));
+            return;
+        }
+
+        SendReply(session, reply);
+    }
+
+    private readonly record struct Reply(byte[] Buffer, int TopicLength, int PayloadEnd, int End);
+
+    private async Task RespondLaterAsync(Session session, Reply reply, long due)
+    {
+        await PreciseTimer.Shared.WaitUntilAsync(due, CancellationToken.None).ConfigureAwait(false);
+        if (SendReply(session, reply))
+        {
+            await session.Client.FlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    private bool SendReply(Session session, Reply reply)
+    {
+        MqttQualityOfService qos = session.Group.Qos.Pick(session.Random.NextDouble());
+        (MqttErrorCode rc, int mid) = session.Client.Publish(reply.Buffer.AsMemory(0, reply.TopicLength),
+            reply.Buffer.AsMemory(reply.TopicLength, reply.PayloadEnd - reply.TopicLength), (int)qos, false,
+            reply.Buffer.AsMemory(reply.PayloadEnd, reply.End - reply.PayloadEnd));
+        if (rc != MqttErrorCode.Success)
+        {
+            Release(session, reply.Buffer);
+            _counters.Add(RunCounter.RpcUnanswerable);
+            _counters.AddError(rc == MqttErrorCode.QueueSize
+                ? $"rpc: the responder's in-flight window ({session.Group.Inflight}) was full"
+                : $"rpc: the reply could not be published ({rc})");
+            return false;
+        }
+
+        _counters.Add(RunCounter.RpcReplies);
+        if (qos == MqttQualityOfService.AtMostOnce)
+        {
+            Release(session, reply.Buffer);
+        }
+        else
+        {
+            lock (session.Free)
+            {
+                session.InFlight[mid % session.InFlight.Length] = reply.Buffer;
+            }
+        }
+
+        return true;
+    }
+
+    private static void Release(Session session, byte[] buffer)
+    {
+        lock (session.Free)
+        {
+            session.Free.Push(buffer);
+        }
+    }
+
+    // A responder's reply finished its handshake: its buffer goes back; a refusal is the broker's answer, counted.
+    private void ReplyCompleted(Session session, PublishCompletion c)
+    {
+        lock (session.Free)
+        {
+            int slot = c.PacketId % session.InFlight.Length;
+            if (session.InFlight[slot] is { } done)
+            {
+                session.Free.Push(done);
+                session.InFlight[slot] = null;
+            }
+        }
+
+        if (c.TimedOut)
+        {
+            _counters.AddError(ErrorReasons.AckTimeout(c.WaitingFor, session.Group.AckTimeout));
+        }
+        else if (!c.Succeeded && !c.Discarded)
+        {
+            _counters.AddError(ErrorReasons.PublishRefused(c.ReasonCode));
+        }
+    }
+
+    // A requester's subscription: its response topic, at the highest QoS it asks for.
+    private MqttSubscriptionList ResponseSubscription(Session session)
+    {
+        var context = new MessageContext(Encoding.UTF8.GetBytes(session.ClientId), Encoding.UTF8.GetBytes(session.Group.Name), session.Index, 0, 0, 0);
+        string topic = session.Group.ResponseTopic!.RenderText(context);
+        return MqttSubscriptionList.Create(new MqttSubscription(topic, session.Group.Qos.Highest));
+    }
+}
