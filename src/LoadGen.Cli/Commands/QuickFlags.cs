@@ -29,6 +29,11 @@ internal sealed class QuickFlags
     private readonly Option<int> _size = new("-s", "--size") { Description = "Payload bytes (at least 16, for the timestamp).", DefaultValueFactory = _ => 256 };
     private readonly Option<int> _inflight = new("-F", "--inflight") { Description = "QoS 1/2 messages in flight per session.", DefaultValueFactory = _ => 1 };
     private readonly Option<bool> _retain = new("-r", "--retain") { Description = "Publish every message retained." };
+    private readonly Option<string?> _message = new("-m", "--message")
+    {
+        Description = "Payload template rendered per message, in place of -s bytes: %c client id, %i session index, %seq, %ts (Unix ms), %rand_N, %[a|b]. "
+            + "Under -V 5 the stamp travels in a user property; under 3.1.1 the messages are outside the audit.",
+    };
     private readonly Option<long> _limit = new("-L", "--limit") { Description = "Messages per session, then stop (0: until --duration).", DefaultValueFactory = _ => 0 };
     private readonly Option<int> _version = new("-V", "--version") { Description = "MQTT protocol version: 4 (3.1.1) or 5.", DefaultValueFactory = _ => 4 };
     private readonly Option<int> _keepAlive = new("-k", "--keepalive") { Description = "Keep-alive seconds.", DefaultValueFactory = _ => 60 };
@@ -53,6 +58,8 @@ internal sealed class QuickFlags
     public long Limit { get; private set; }
 
     public bool Retain { get; private set; }
+
+    public string? Message { get; private set; }
 
     public TimeSpan Duration { get; private set; }
 
@@ -86,6 +93,7 @@ internal sealed class QuickFlags
             flags.Own(command, flags._size);
             flags.Own(command, flags._inflight);
             flags.Own(command, flags._retain);
+            flags.Own(command, flags._message);
         }
 
         command.Options.Add(flags._slo);
@@ -161,7 +169,7 @@ internal sealed class QuickFlags
         Group(name, "publisher");
         Line($"topic: {Quote(Topic)}");
         Line($"qos: {Qos}");
-        Line($"payload: {Size}");
+        Line(Message is null ? $"payload: {Size}" : $"payload: {{ template: {Quote(Message)} }}");
         Line($"inflight: {Inflight}");
         if (Retain)
         {
@@ -201,6 +209,19 @@ internal sealed class QuickFlags
         Size = parse.GetValue(_size);
         Inflight = parse.GetValue(_inflight);
         Retain = parse.GetValue(_retain);
+        Message = parse.GetValue(_message);
+        if (Message is not null)
+        {
+            try
+            {
+                MessageTemplate.Parse(Message);
+            }
+            catch (FormatException ex)
+            {
+                Console.Error.WriteLine($"-m: {ex.Message}");
+                return false;
+            }
+        }
         Limit = _searched ? 0 : parse.GetValue(_limit);
         _versionValue = parse.GetValue(_version);
         _keepAliveValue = parse.GetValue(_keepAlive);
