@@ -16,7 +16,8 @@ internal sealed class QuickFlags
 
     public static string Num(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
-    public static string Quote(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    public static string Quote(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
+        .Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal) + "\"";
 
     /// <summary>A flag value a command's profile builder refused; its message names the flag.</summary>
     public sealed class UsageException(string message) : Exception(message);
@@ -31,7 +32,7 @@ internal sealed class QuickFlags
     private readonly Option<bool> _retain = new("-r", "--retain") { Description = "Publish every message retained." };
     private readonly Option<string?> _message = new("-m", "--message")
     {
-        Description = "Payload template rendered per message, in place of -s bytes: %c client id, %i session index, %seq, %ts (Unix ms), %rand_N, %[a|b]. "
+        Description = "Payload template rendered per message, in place of -s bytes: %c client id, %g group, %i session index, %seq, %ts (Unix ms), %rand_N, %[a|b]. "
             + "Under -V 5 the stamp travels in a user property; under 3.1.1 the messages are outside the audit.",
     };
     private readonly Option<long> _limit = new("-L", "--limit") { Description = "Messages per session, then stop (0: until --duration).", DefaultValueFactory = _ => 0 };
@@ -210,6 +211,12 @@ internal sealed class QuickFlags
         Inflight = parse.GetValue(_inflight);
         Retain = parse.GetValue(_retain);
         Message = parse.GetValue(_message);
+        if (Message is not null && parse.GetResult(_size) is { Implicit: false })
+        {
+            Console.Error.WriteLine("-m: a template sets the payload, so -s has nothing to size; give one of them");
+            return false;
+        }
+
         if (Message is not null)
         {
             try

@@ -72,6 +72,7 @@ public sealed partial class MqttSession
         Resends.Reset();
         _topicAliases = options.UseTopicAliases && options.ProtocolVersion == MqttProtocolVersion.V500 ? _topicAliases ?? new TopicAliasMap() : null;
         _topicAliases?.Reset(0);
+        _topicAliases?.ResetHits();
         PublishBytesSent = 0;
         BytesSent = 0;
         BytesReceived = 0;
@@ -298,7 +299,7 @@ public sealed partial class MqttSession
         }
 
         // Sized as the first PUBLISH of a topic: its name and, with aliases, the alias property too.
-        int properties = propertiesLength + (_topicAliases is not null ? 3 : 0);
+        int properties = propertiesLength + (_topicAliases is not null && limits.TopicAliasMaximum > 0 ? 3 : 0);
         return MqttEncoder.PublishSize(topicLength, payloadLength, qos, _options.ProtocolVersion, properties) > limits.MaximumPacketSize
             ? PublishRefusal.PacketTooLarge
             : null;

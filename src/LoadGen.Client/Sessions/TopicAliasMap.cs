@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using LoadGen.Protocol;
 
 namespace LoadGen.Client;
 
@@ -10,11 +11,14 @@ namespace LoadGen.Client;
 /// </summary>
 internal sealed class TopicAliasMap
 {
-    private readonly Dictionary<ReadOnlyMemory<byte>, ushort> _aliases = new(TopicComparer.Instance);
+    private readonly Dictionary<ReadOnlyMemory<byte>, ushort> _aliases = new(TopicBytesComparer.Instance);
     private ushort _maximum;
 
     /// <summary>PUBLISH packets sent with the alias alone.</summary>
     public long Hits { get; private set; }
+
+    /// <summary>Starts counting <see cref="Hits"/> again (a pooled session reused for another run).</summary>
+    public void ResetHits() => Hits = 0;
 
     /// <summary>Forgets every mapping: a new connection, whose broker allows <paramref name="maximum"/> aliases.</summary>
     public void Reset(ushort maximum)
@@ -46,19 +50,5 @@ internal sealed class TopicAliasMap
         ushort next = (ushort)(_aliases.Count + 1);
         _aliases.Add(topic, next);
         return next;
-    }
-
-    private sealed class TopicComparer : IEqualityComparer<ReadOnlyMemory<byte>>
-    {
-        public static readonly TopicComparer Instance = new();
-
-        public bool Equals(ReadOnlyMemory<byte> x, ReadOnlyMemory<byte> y) => x.Span.SequenceEqual(y.Span);
-
-        public int GetHashCode(ReadOnlyMemory<byte> topic)
-        {
-            var hash = new HashCode();
-            hash.AddBytes(topic.Span);
-            return hash.ToHashCode();
-        }
     }
 }

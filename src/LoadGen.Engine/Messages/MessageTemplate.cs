@@ -26,6 +26,15 @@ public sealed class MessageTemplate
         HasSequence = parts.Any(p => p.Kind == PartKind.Sequence);
         HasTimestamp = parts.Any(p => p.Kind == PartKind.Timestamp);
         IsConstantPerSession = parts.All(p => p.Kind is PartKind.End or PartKind.ClientId or PartKind.Group or PartKind.Index);
+        // A number is read back up to its first non-digit: the next part must not start with one (%seq%rand_10 cannot
+        // be split), and a choice must not be empty.
+        CanBeReadBack = parts.Select((p, i) => (p, i)).All(x => x.p.Kind switch
+        {
+            PartKind.Index or PartKind.Sequence or PartKind.Timestamp or PartKind.Random => x.i + 1 < parts.Length
+                && (parts[x.i + 1].Literal.Length > 0 ? !char.IsAsciiDigit((char)parts[x.i + 1].Literal[0]) : parts[x.i + 1].Kind == PartKind.End),
+            PartKind.Choice => x.p.Choices!.All(c => c.Length > 0),
+            _ => true,
+        });
     }
 
     private enum PartKind : byte { End, ClientId, Group, Index, Sequence, Timestamp, Random, Choice }
@@ -40,6 +49,9 @@ public sealed class MessageTemplate
 
     /// <summary>True when it uses <c>%ts</c>.</summary>
     public bool HasTimestamp { get; }
+
+    /// <summary>True when <see cref="TryMatch"/> can read every message back: numbers are followed by a non-digit or the end.</summary>
+    public bool CanBeReadBack { get; }
 
     /// <summary>True when every message of a session renders the same (no %seq, %ts, %rand_N or choice).</summary>
     public bool IsConstantPerSession { get; }
@@ -185,6 +197,85 @@ public sealed class MessageTemplate
         }
 
         return at;
+    }
+
+    /// <summary>
+    /// Reads <c>%seq</c> and <c>%ts</c> back out of a payload this template rendered for the session described by
+    /// <paramref name="known"/> (its client id, group and index; the rest of the context is ignored): the way a 3.1.1
+    /// message, which has nowhere else for a stamp, is audited. False when the payload is not this template's.
+    /// </summary>
+    public bool TryMatch(ReadOnlySpan<byte> payload, in MessageContext known, out long sequence, out long unixMilliseconds)
+    {
+        sequence = unixMilliseconds = -1;
+        Span<byte> digits = stackalloc byte[11];
+        foreach (Part part in _parts)
+        {
+            if (!payload.StartsWith(part.Literal))
+            {
+                return false;
+            }
+
+            payload = payload[part.Literal.Length..];
+            bool matched;
+            int used = 0;
+            switch (part.Kind)
+            {
+                case PartKind.ClientId:
+                    matched = Skip(ref payload, known.ClientId);
+                    break;
+                case PartKind.Group:
+                    matched = Skip(ref payload, known.Group);
+                    break;
+                case PartKind.Index:
+                    Utf8Formatter.TryFormat(known.Index, digits, out int length);
+                    matched = Skip(ref payload, digits[..length]);
+                    break;
+                case PartKind.Sequence:
+                    matched = Utf8Parser.TryParse(payload, out sequence, out used);
+                    break;
+                case PartKind.Timestamp:
+                    matched = Utf8Parser.TryParse(payload, out unixMilliseconds, out used);
+                    break;
+                case PartKind.Random:
+                    matched = Utf8Parser.TryParse(payload, out int _, out used);
+                    break;
+                case PartKind.Choice:
+                    // The longest choice that fits, so "on" is not taken for the start of "once".
+                    foreach (byte[] choice in part.Choices!)
+                    {
+                        if (choice.Length > used && payload.StartsWith(choice))
+                        {
+                            used = choice.Length;
+                        }
+                    }
+
+                    matched = used > 0 || part.Choices.Any(c => c.Length == 0);
+                    break;
+                default:
+                    matched = true;
+                    break;
+            }
+
+            if (!matched)
+            {
+                return false;
+            }
+
+            payload = payload[used..];
+        }
+
+        return payload.IsEmpty && (!HasSequence || sequence >= 0) && (!HasTimestamp || unixMilliseconds >= 0);
+    }
+
+    private static bool Skip(ref ReadOnlySpan<byte> payload, scoped ReadOnlySpan<byte> expected)
+    {
+        if (!payload.StartsWith(expected))
+        {
+            return false;
+        }
+
+        payload = payload[expected.Length..];
+        return true;
     }
 
     // Each random placeholder of a message draws its own number from the message's one entropy value (a SplitMix64 step).

@@ -53,6 +53,9 @@ public sealed class ReplyTopic
         return new ReplyTopic(text, [.. parts]);
     }
 
+    /// <summary>The most bytes a reply topic takes for a request topic of <paramref name="requestTopicLength"/> bytes.</summary>
+    public int MaxLength(int requestTopicLength) => _parts.Sum(p => p.Literal.Length + (p.Level > 0 ? requestTopicLength : 0));
+
     /// <summary>Renders the reply topic for a request on <paramref name="requestTopic"/>; -1 when it has too few levels or
     /// <paramref name="destination"/> is too small.</summary>
     public int Render(ReadOnlySequence<byte> requestTopic, Span<byte> destination)

@@ -84,8 +84,16 @@ public sealed record ClientGroup
     /// </summary>
     public bool PayloadCarriesStamp => PayloadTemplate is null && PayloadSamples is null;
 
+    /// <summary>
+    /// True for a 3.1.1 payload template that can be read back for the audit: it holds <c>%seq</c> and <c>%ts</c>, the
+    /// topic is the session's own (<c>%i</c> or <c>%c</c>, no <c>%rand_N</c>), so a subscriber knows whose it is, and one QoS
+    /// is published, so the session's sequence is the stream's. End-to-end latency then has <c>%ts</c>'s whole milliseconds.
+    /// </summary>
+    public bool PayloadTemplateAudited => ProtocolVersion != MqttProtocolVersion.V500 && PayloadTemplate is { HasSequence: true, HasTimestamp: true, CanBeReadBack: true }
+        && Topic is { IsRandom: false } topic && (topic.Text.Contains("%i", StringComparison.Ordinal) || topic.Text.Contains("%c", StringComparison.Ordinal)) && Qos.IsSingle;
+
     /// <summary>True when messages carry a stamp somewhere, so the audit and end-to-end latency cover them.</summary>
-    public bool Stamped => PayloadCarriesStamp || Properties.CarriesStamp;
+    public bool Stamped => PayloadCarriesStamp || Properties.CarriesStamp || PayloadTemplateAudited;
 
     /// <summary>MQTT 5.0 PUBLISH properties; empty by default.</summary>
     public PublishProperties Properties { get; init; } = new();

@@ -12,6 +12,9 @@ public sealed record QosMix(int Weight0, int Weight1, int Weight2)
     /// <summary>The sum of the weights.</summary>
     public int Total => Weight0 + Weight1 + Weight2;
 
+    /// <summary>True when the mix sends one QoS level only.</summary>
+    public bool IsSingle => (Weight0 > 0 ? 1 : 0) + (Weight1 > 0 ? 1 : 0) + (Weight2 > 0 ? 1 : 0) == 1;
+
     /// <summary>The highest QoS the mix sends.</summary>
     public MqttQualityOfService Highest => Weight2 > 0 ? MqttQualityOfService.ExactlyOnce : Weight1 > 0 ? MqttQualityOfService.AtLeastOnce : MqttQualityOfService.AtMostOnce;
 

@@ -15,6 +15,9 @@ namespace LoadGen.Engine;
 // counted and is an error.
 public sealed partial class LoadRunner
 {
+    // A responder that answers at QoS 0 may lose replies as the protocol allows: no timeout is then the broker's fault.
+    private bool RepliesMayBeLost => _profile.Groups.Any(g => g.Rpc == RpcRole.Responder && g.Qos.Weight0 > 0);
+
     // After a request is published: remembered until its response comes or its time is up.
     private static void RequestSent(Session session, int qos, int sequence, long intendedTicks, long sentTicks)
     {
@@ -26,24 +29,50 @@ public sealed partial class LoadRunner
 
     private static long PendingKey(int qos, int sequence) => ((long)qos << 32) | (uint)sequence;
 
+    // A request that will get no response for a reason already counted (not written, refused, dropped with a session
+    // the broker did not keep, its acknowledgement timed out, its responder could not answer): not an rpc timeout too.
+    private static void RequestWithdrawn(Session session, int qos, int sequence)
+    {
+        lock (session.Free)
+        {
+            session.Pending?.Remove(PendingKey(qos, sequence));
+        }
+    }
+
+    // The same, found from the stamp a request carried (its buffer, or what a responder received).
+    private void RequestWithdrawn(ReadOnlySpan<byte> stamp)
+    {
+        if (PayloadStamp.TryRead(stamp, out _, out int stream, out int sequence) && _byIndex.TryGetValue(stream & 0x3FFFFFFF, out Session? requester)
+            && requester.Group.Rpc == RpcRole.Requester)
+        {
+            RequestWithdrawn(requester, (int)((uint)stream >> 30), sequence);
+        }
+    }
+
+    // The stamp of a request as a responder received it: its Correlation Data (5.0), else its payload's start.
+    private static bool RequestStamp(MqttMessage request, Span<byte> stamp)
+    {
+        if (!request.Properties.IsEmpty && request.Properties.TryGetData(MqttPropertyId.CorrelationData, out ReadOnlySequence<byte> correlation)
+            && correlation.Length == PayloadStamp.Size)
+        {
+            correlation.CopyTo(stamp);
+            return true;
+        }
+
+        if (request.Payload.Length < PayloadStamp.Size)
+        {
+            return false;
+        }
+
+        request.Payload.Slice(0, PayloadStamp.Size).CopyTo(stamp);
+        return true;
+    }
+
     // A message on a requester's response topic.
     private void ResponseArrived(Session session, MqttMessage message, long now)
     {
         Span<byte> stamp = stackalloc byte[PayloadStamp.Size];
-        bool found = !message.Properties.IsEmpty && message.Properties.TryGetData(MqttPropertyId.CorrelationData, out ReadOnlySequence<byte> correlation)
-            && correlation.Length == PayloadStamp.Size;
-        if (found)
-        {
-            message.Properties.TryGetData(MqttPropertyId.CorrelationData, out correlation);
-            correlation.CopyTo(stamp);
-        }
-        else if (message.Payload.Length >= PayloadStamp.Size)
-        {
-            message.Payload.Slice(0, PayloadStamp.Size).CopyTo(stamp);
-            found = true;
-        }
-
-        if (!found || !PayloadStamp.TryRead(stamp, out _, out int stream, out int sequence) || (stream & 0x3FFFFFFF) != session.Index)
+        if (!RequestStamp(message, stamp) || !PayloadStamp.TryRead(stamp, out _, out int stream, out int sequence) || (stream & 0x3FFFFFFF) != session.Index)
         {
             _counters.Add(RunCounter.RpcUnmatched);
             return;
@@ -69,6 +98,7 @@ public sealed partial class LoadRunner
     private void TimeOutRequests(bool all)
     {
         long now = Stopwatch.GetTimestamp();
+        bool repliesMayBeLost = RepliesMayBeLost;
         foreach (Session session in _sessions)
         {
             if (session.Group.Rpc != RpcRole.Requester || session.Pending is null)
@@ -77,7 +107,8 @@ public sealed partial class LoadRunner
             }
 
             long limit = (long)(session.Group.RpcTimeout.TotalSeconds * Stopwatch.Frequency);
-            int expired = 0;
+            long excusedBefore = Volatile.Read(ref session.RpcExcusedBefore);
+            int expired = 0, excused = 0;
             lock (session.Free)
             {
                 foreach ((long key, (long _, long sent)) in session.Pending)
@@ -86,7 +117,17 @@ public sealed partial class LoadRunner
                     if (all || now - sent > limit)
                     {
                         session.Pending.Remove(key);
-                        expired++;
+                        // The protocol let the round trip be lost: a QoS 0 request, a QoS 0 subscription to the
+                        // responses, QoS 0 replies, or the requester was disconnected or not yet subscribed again.
+                        bool promised = key >> 32 >= 1 && session.GrantedQos >= 1 && !repliesMayBeLost && sent > excusedBefore;
+                        if (promised)
+                        {
+                            expired++;
+                        }
+                        else
+                        {
+                            excused++;
+                        }
                     }
                 }
             }
@@ -95,6 +136,11 @@ public sealed partial class LoadRunner
             {
                 _counters.Add(RunCounter.RpcTimeouts);
                 _counters.AddError(all ? "rpc: no response before the run ended" : $"rpc: no response within {Durations.Format(session.Group.RpcTimeout)}");
+            }
+
+            for (int i = 0; i < excused; i++)
+            {
+                _counters.Add(RunCounter.RpcTimeoutsExcused);
             }
         }
     }
@@ -120,8 +166,7 @@ public sealed partial class LoadRunner
         bool named = group.ProtocolVersion == MqttProtocolVersion.V500 && request.Properties.TryGetData(MqttPropertyId.ResponseTopic, out replyTo) && replyTo.Length > 0;
         if (!named && group.ReplyTopic is null)
         {
-            _counters.Add(RunCounter.RpcUnanswerable);
-            _counters.AddError("rpc: a request without a Response Topic, and the responder has no reply_topic");
+            Unanswerable(request, "rpc: a request without a Response Topic, and the responder has no reply_topic");
             return;
         }
 
@@ -132,7 +177,7 @@ public sealed partial class LoadRunner
             request.Properties.TryGetData(MqttPropertyId.CorrelationData, out correlation);
         }
 
-        int topicRoom = named ? (int)replyTo.Length : group.ReplyTopic!.Text.Length + (int)request.TopicBytes.Length;
+        int topicRoom = named ? (int)replyTo.Length : group.ReplyTopic!.MaxLength((int)request.TopicBytes.Length);
         int size = topicRoom + (int)request.Payload.Length + (hasCorrelation ? 3 + (int)correlation.Length : 0);
         byte[] buffer;
         lock (session.Free)
@@ -164,8 +209,7 @@ public sealed partial class LoadRunner
             if (topicLength <= 0)
             {
                 Release(session, buffer);
-                _counters.Add(RunCounter.RpcUnanswerable);
-                _counters.AddError($"rpc: the request topic has too few levels for reply_topic \"{group.ReplyTopic.Text}\"");
+                Unanswerable(request, $"rpc: the request topic has too few levels for reply_topic \"{group.ReplyTopic.Text}\"");
                 return;
             }
         }
@@ -209,6 +253,10 @@ public sealed partial class LoadRunner
             reply.Buffer.AsMemory(reply.PayloadEnd, reply.End - reply.PayloadEnd));
         if (rc != MqttErrorCode.Success)
         {
+            // Counted once, here: the requester waiting for it is told, so it is not a timeout as well.
+            RequestWithdrawn(reply.End - reply.PayloadEnd == 3 + PayloadStamp.Size
+                ? reply.Buffer.AsSpan(reply.PayloadEnd + 3, PayloadStamp.Size)
+                : reply.Buffer.AsSpan(reply.TopicLength, Math.Min(PayloadStamp.Size, reply.PayloadEnd - reply.TopicLength)));
             Release(session, reply.Buffer);
             _counters.Add(RunCounter.RpcUnanswerable);
             _counters.AddError(rc == MqttErrorCode.QueueSize
@@ -231,6 +279,18 @@ public sealed partial class LoadRunner
         }
 
         return true;
+    }
+
+    private void Unanswerable(MqttMessage request, string reason)
+    {
+        Span<byte> stamp = stackalloc byte[PayloadStamp.Size];
+        if (RequestStamp(request, stamp))
+        {
+            RequestWithdrawn(stamp);
+        }
+
+        _counters.Add(RunCounter.RpcUnanswerable);
+        _counters.AddError(reason);
     }
 
     private static void Release(Session session, byte[] buffer)

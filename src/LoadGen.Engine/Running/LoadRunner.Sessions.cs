@@ -32,6 +32,10 @@ public sealed partial class LoadRunner
         // A requester's requests waiting for their responses, by QoS and sequence: intended and actual send times.
         public Dictionary<long, (long Intended, long Sent)>? Pending;
 
+        // Requests sent up to this time may go unanswered as the protocol allows: the requester lost its connection, or
+        // had not subscribed to its responses again yet. Raised at every disconnect and SUBACK.
+        public long RpcExcusedBefore;
+
         // Bytes of each message buffer: stamp record (templates and files), payload, MQTT 5.0 properties.
         public int BufferSize;
 
@@ -177,9 +181,17 @@ public sealed partial class LoadRunner
                     session.Topic = Encoding.UTF8.GetBytes(group.Topic!.Expand(i, clientId, Random.Shared));
                     session.ClientIdBytes = Encoding.UTF8.GetBytes(clientId);
                     session.GroupBytes = Encoding.UTF8.GetBytes(group.Name);
-                    session.BufferSize = Math.Max(1, (group.PayloadCarriesStamp ? 0 : PayloadStamp.Size)
-                        + (group.PayloadSamples is null ? group.Payload.Max : 0)
+                    // At least a stamp's length: the properties may read the stamp back from the buffer's start.
+                    int payloadRoom = group.PayloadSamples is not null ? 0
+                        : group.PayloadTemplate is { } template ? template.MaxLength(session.ClientIdBytes.Length, session.GroupBytes.Length)
+                        : group.Payload.Max;
+                    session.BufferSize = Math.Max(PayloadStamp.Size, (group.PayloadCarriesStamp ? 0 : PayloadStamp.Size) + payloadRoom
                         + group.Properties.MaxLength(session.ClientIdBytes.Length, session.GroupBytes.Length));
+                    if (group.PayloadTemplateAudited)
+                    {
+                        // A 3.1.1 template is read back by the topic's owner: the topic says whose template to match.
+                        (_templateTopics ??= new Dictionary<ReadOnlyMemory<byte>, Session>(TopicBytesComparer.Instance))[session.Topic] = session;
+                    }
                 }
                 else
                 {
@@ -196,6 +208,7 @@ public sealed partial class LoadRunner
                 _byIndex[index] = session;
             }
 
+            _streamGroups.Add((groupBase, groupBase + (group.SessionsInProfile ?? group.Sessions), group));
             groupBase += group.SessionsInProfile ?? group.Sessions;
         }
 
@@ -272,6 +285,7 @@ public sealed partial class LoadRunner
 
     private void Disconnected(Session session, MqttClient c, int rc)
     {
+        Volatile.Write(ref session.RpcExcusedBefore, Stopwatch.GetTimestamp());
         // The attempt is over whatever ended it; a refusal or a timeout already counted itself.
         int state = Interlocked.Exchange(ref session.ConnAckState, ConnAckNone);
         if (rc == 0 || _stopping || state == ConnAckFailed)
@@ -327,6 +341,7 @@ public sealed partial class LoadRunner
         int asked = session.Group.Rpc == RpcRole.Requester ? (int)session.Group.Qos.Highest : session.Group.Subscriptions.Max(s => (int)s.QoS);
         int most = granted.Where(g => g < 0x80).DefaultIfEmpty(-1).Max();
         session.GrantedQos = Math.Min(asked, most);
+        Volatile.Write(ref session.RpcExcusedBefore, Stopwatch.GetTimestamp());
     }
 
     private void Delivered(Session session, MqttMessage message)
@@ -353,12 +368,7 @@ public sealed partial class LoadRunner
             return;
         }
 
-        // A templated or recorded payload (5.0) carries its stamp in a user property; the default payload starts with it.
-        Span<byte> carried = stackalloc byte[PayloadStamp.Size];
-        ReadOnlySpan<byte> stamp = !message.Properties.IsEmpty && PublishProperties.TryReadStamp(message.Properties, carried) ? carried
-            : message.Payload.IsSingleSegment ? message.Payload.FirstSpan
-            : message.Payload.Slice(0, Math.Min(PayloadStamp.Size, message.Payload.Length)).ToArray();
-        if (PayloadStamp.TryRead(stamp, out long sent, out int publisher, out int sequence) && IsStamp(sent, publisher, now))
+        if (TryStamp(message, now, out long sent, out int publisher, out int sequence))
         {
             _live.Record(LatencyMetric.EndToEnd, 0, sent, now);
             if (session.BackAt != 0 && sent < session.BackAt)
@@ -393,10 +403,63 @@ public sealed partial class LoadRunner
         }
     }
 
-    // Text (a 3.1.1 template, a recorded payload) read as a stamp gives a send time in the future: ASCII in the top
-    // bytes of a 64-bit tick count is centuries away. A publisher of this process that stamps nothing is never one.
-    private bool IsStamp(long sent, int stream, long now) =>
-        sent > 0 && sent <= now && (!_byIndex.TryGetValue(stream & 0x3FFFFFFF, out Session? publisher) || publisher.Group.Stamped);
+    // 3.1.1 template publishers by topic; null when the profile has none.
+    private Dictionary<ReadOnlyMemory<byte>, Session>? _templateTopics;
+
+    // Where a delivery's stamp is: a user property (5.0 templates and files), the payload read against its publisher's
+    // template (3.1.1 templates with %seq and %ts), or the payload's first 16 bytes (the default).
+    private bool TryStamp(MqttMessage message, long now, out long sent, out int publisher, out int sequence)
+    {
+        Span<byte> carried = stackalloc byte[PayloadStamp.Size];
+        if (!message.Properties.IsEmpty && PublishProperties.TryReadStamp(message.Properties, carried))
+        {
+            return PayloadStamp.TryRead(carried, out sent, out publisher, out sequence) && IsStamp(publisher);
+        }
+
+        if (_templateTopics is not null && message.TopicBytes.IsSingleSegment && message.Payload.IsSingleSegment
+            && _templateTopics.TryGetValue(message.TopicBytes.First, out Session? owner))
+        {
+            ClientGroup group = owner.Group;
+            var known = new MessageContext(owner.ClientIdBytes, owner.GroupBytes, owner.Index, 0, 0, 0);
+            if (group.PayloadTemplate!.TryMatch(message.Payload.FirstSpan, known, out long seq, out long unixMs) && seq <= int.MaxValue)
+            {
+                // %ts is the monotonic clock in Unix milliseconds (MonotonicUnixTime): back to ticks, to the millisecond.
+                sent = Math.Min(now, MonotonicUnixTime.ToTicks(unixMs));
+                publisher = DeliveryAudit.Stream(owner.Index, (int)group.Qos.Highest);
+                sequence = (int)seq;
+                return true;
+            }
+        }
+
+        ReadOnlySpan<byte> stamp = message.Payload.IsSingleSegment ? message.Payload.FirstSpan
+            : message.Payload.Slice(0, Math.Min(PayloadStamp.Size, message.Payload.Length)).ToArray();
+        return PayloadStamp.TryRead(stamp, out sent, out publisher, out sequence) && IsStamp(publisher);
+    }
+
+    // Every group's global session indices, in the whole profile (other shards' publishers included).
+    private readonly List<(int Start, int End, ClientGroup Group)> _streamGroups = new();
+
+    // A stamp names a publisher of the profile, by its global index, whose group stamps its messages. Text read as a
+    // stamp (a 3.1.1 template, a recorded payload) does not: ASCII in the index's bytes is hundreds of millions. The
+    // send time is not checked: under shards on several machines it is another host's monotonic clock.
+    private bool IsStamp(int stream)
+    {
+        int index = stream & 0x3FFFFFFF;
+        if ((uint)stream >> 30 > 2)
+        {
+            return false;
+        }
+
+        foreach ((int start, int end, ClientGroup group) in _streamGroups)
+        {
+            if (index >= start && index < end)
+            {
+                return group.Role == GroupRole.Publisher && group.Stamped;
+            }
+        }
+
+        return false;
+    }
 
     private void Completed(Session session, PublishCompletion c)
     {
@@ -414,8 +477,12 @@ public sealed partial class LoadRunner
                 if (!c.Succeeded)
                 {
                     // Never acknowledged (refused, timed out, dropped with a session the broker did not keep): not the
-                    // broker's to deliver, so the audit does not count it lost.
+                    // broker's to deliver, so the audit does not count it lost, nor, for a request, its response.
                     Excuse(done);
+                    if (session.Group.Rpc == RpcRole.Requester)
+                    {
+                        RequestWithdrawn(done.AsSpan(0, PayloadStamp.Size));
+                    }
                 }
 
                 session.Free.Push(done);

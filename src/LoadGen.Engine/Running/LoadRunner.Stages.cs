@@ -252,7 +252,7 @@ public sealed partial class LoadRunner
             else
             {
                 var context = new MessageContext(session.ClientIdBytes, session.GroupBytes, session.Index, session.Published,
-                    DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), session.Random.NextUInt64());
+                    MonotonicUnixTime.ToUnixMilliseconds(now), session.Random.NextUInt64());
                 int length = group.PayloadTemplate!.Render(buffer.AsSpan(used), context);
                 payload = buffer.AsMemory(used, length);
                 used += length;
@@ -262,7 +262,7 @@ public sealed partial class LoadRunner
         if (!group.Properties.IsEmpty)
         {
             var context = new MessageContext(session.ClientIdBytes, session.GroupBytes, session.Index, session.Published,
-                DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), session.Random.NextUInt64());
+                MonotonicUnixTime.ToUnixMilliseconds(now), session.Random.NextUInt64());
             int length = group.Properties.Write(buffer.AsSpan(used), context, buffer.AsSpan(0, PayloadStamp.Size));
             properties = buffer.AsMemory(used, length);
         }
@@ -272,7 +272,18 @@ public sealed partial class LoadRunner
             ? System.Text.Encoding.UTF8.GetBytes(group.Topic.Expand(session.Index, session.ClientId, Random.Shared))
             : session.Topic;
         bool retain = group.Retain >= 1 || (group.Retain > 0 && session.Random.NextDouble() < group.Retain);
+        if (group.Rpc == RpcRole.Requester)
+        {
+            // Waiting before it is written: a response can come back on the loop thread before Publish returns.
+            RequestSent(session, (int)qos, sequence, intendedTicks, now);
+        }
+
         (MqttErrorCode rc, int mid) = session.Client.Publish(topic, payload, (int)qos, retain, properties);
+        if (rc != MqttErrorCode.Success && group.Rpc == RpcRole.Requester)
+        {
+            RequestWithdrawn(session, (int)qos, sequence);
+        }
+
         lock (session.Free)
         {
             if (rc != MqttErrorCode.Success || qos == MqttQualityOfService.AtMostOnce)
@@ -305,7 +316,6 @@ public sealed partial class LoadRunner
         session.Published++;
         if (group.Rpc == RpcRole.Requester)
         {
-            RequestSent(session, (int)qos, sequence, intendedTicks, now);
             _counters.Add(RunCounter.RpcRequests);
         }
 

@@ -375,7 +375,7 @@ public sealed partial class LoadRunner
         long unstamped = _counters[RunCounter.Unstamped];
         string unstampedText = unstamped == 0 ? ""
             : unstampedGroups.Length > 0
-                ? $"; {unstamped} messages carried no stamp (group {string.Join(", ", unstampedGroups)}: a 3.1.1 payload template or file has no room for one; use protocol 5.0, where it travels in a user property): outside this audit and end-to-end latency"
+                ? $"; {unstamped} messages carried no stamp (group {string.Join(", ", unstampedGroups)}: a 3.1.1 payload file has no room for one, and a 3.1.1 template is read back only with %seq and %ts, a topic of the session's own and one QoS; or use protocol 5.0, where the stamp travels in a user property): outside this audit and end-to-end latency"
                 : $"; {unstamped} messages carried no stamp (payloads under {PayloadStamp.Size} bytes): outside this audit and end-to-end latency";
         var audit = new List<QosAudit>();
         for (int qos = 0; qos <= 2; qos++)

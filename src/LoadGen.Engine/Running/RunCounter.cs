@@ -114,6 +114,8 @@ public enum RunCounter
     RpcResponses,
     /// <summary>Requests with no response within <c>rpc_timeout</c> (each also an error).</summary>
     RpcTimeouts,
+    /// <summary>Requests unanswered where the protocol allowed the loss (QoS 0 on the way, or the requester was disconnected or not yet subscribed again): not errors.</summary>
+    RpcTimeoutsExcused,
     /// <summary>Responses no request was waiting for: a second response to one request, or one after its timeout.</summary>
     RpcUnmatched,
     /// <summary>Replies responders published.</summary>

@@ -39,6 +39,7 @@ public static class RunVerdict
             Delivery(result),
             Generator(result, slos),
             Wills(result),
+            Responses(result),
         };
         return result with { Slos = outcomes, Rules = rules.Where(r => r is not null).Select(r => r!).ToList() };
     }
@@ -153,6 +154,23 @@ public static class RunVerdict
         return missing == 0
             ? new VerdictRule("wills", true, $"every will owed arrived ({expected}, from {r.Counters.Get(RunCounter.Aborted)} aborted sessions)")
             : new VerdictRule("wills", false, $"{missing} of {expected} wills owed at QoS 1/2 never arrived, though their sessions were aborted and the subscribers stayed connected");
+    }
+
+    // Requesters must hear back: every response owed (QoS 1/2 on the whole way, the requester connected and subscribed)
+    // arrived, and, whatever the QoS, at least one response to a run's requests.
+    private static VerdictRule? Responses(RunResult r)
+    {
+        long requests = r.Counters.Get(RunCounter.RpcRequests), responses = r.Counters.Get(RunCounter.RpcResponses);
+        if (requests == 0)
+        {
+            return null;
+        }
+
+        long timeouts = r.Counters.Get(RunCounter.RpcTimeouts), excused = r.Counters.Get(RunCounter.RpcTimeoutsExcused);
+        string excusedText = excused > 0 ? $"; {excused} unanswered where the protocol allowed it (QoS 0 on the way, or the requester reconnecting)" : "";
+        return responses == 0 ? new VerdictRule("responses", false, $"no response came back to any of {requests} requests{excusedText}")
+            : timeouts > 0 ? new VerdictRule("responses", false, $"{timeouts} of {requests} requests got no response within their rpc_timeout{excusedText}")
+            : new VerdictRule("responses", true, $"{responses} of {requests} requests answered{excusedText}");
     }
 
     private static VerdictRule? Throughput(RunResult r)

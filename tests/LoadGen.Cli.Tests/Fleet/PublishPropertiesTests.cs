@@ -100,6 +100,58 @@ public class PublishPropertiesTests
     }
 
     [Fact]
+    public void AMessageExpiryNoLongerThanAnOfflineSpellIsRefused()
+    {
+        (int exit, string output, string error) = LoadgenProcess.Check("""
+            name: expiry
+            duration: 20s
+            groups:
+              - name: backend
+                role: subscriber
+                protocol: "5.0"
+                sessions: 2
+                clean_start: false
+                session_expiry: 60s
+                offline: { sessions: 50%, at: 2s, for: 10s }
+                subscriptions: [ { filter: "e/#", qos: 1 } ]
+              - name: devices
+                role: publisher
+                protocol: "5.0"
+                sessions: 1
+                topic: "e/%i"
+                message_expiry: 10s
+            """);
+
+        Assert.True(exit == 2, output + error);
+        Assert.Contains("groups[1].message_expiry: 10 s is no longer than group backend's 10 s offline", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASmallPayloadWithFiveZeroPropertiesIsSent()
+    {
+        string profile = Path.Combine(Path.GetTempPath(), $"loadgen-small-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(profile, """
+            name: small
+            duration: 4s
+            groups:
+              - name: devices
+                role: publisher
+                protocol: "5.0"
+                sessions: 2
+                topic: "s/%i"
+                qos: 1
+                payload: 8
+                message_expiry: 10s
+                stages: [ { inject: { rate: 50/s, during: 2s } } ]
+            """);
+        VerdictRun run = VerdictRun.Of("run", profile);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(run.Counter("acknowledged") >= 90, run.ToString());
+        Assert.Equal(run.Counter("sent"), run.Counter("unstamped"));
+    }
+
+    [Fact]
     public void TheFiveZeroProfileMovedToThreeOneOneIsRefusedFieldByField()
     {
         (int exit, string output, string error) = LoadgenProcess.Run("run", Path.Combine(Repository.Root, "profiles", "telemetry-v5.yaml"),
@@ -112,12 +164,14 @@ public class PublishPropertiesTests
         }
     }
 
-    [Fact]
-    public async Task AThreeOneOneTemplateIsDeliveredAndCountedUnstamped()
+    [Theory]
+    [InlineData("{\"id\":\"%c\",\"seq\":%seq,\"ts\":%ts,\"s\":\"%[on|once]\"}", true)]
+    [InlineData("{\"id\":\"%c\",\"seq\":%seq}", false)]
+    public async Task AThreeOneOneTemplateIsAuditedWhenItCarriesSeqAndTsAndSaysSoWhenNot(string template, bool audited)
     {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
         string profile = Path.Combine(Path.GetTempPath(), $"loadgen-template-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(profile, """
+        File.WriteAllText(profile, $$"""
             name: template-311
             duration: 6s
             groups:
@@ -130,7 +184,7 @@ public class PublishPropertiesTests
                 sessions: 5
                 topic: "t/%i"
                 qos: 1
-                payload: { template: '{"id":"%c","seq":%seq,"ts":%ts}' }
+                payload: { template: '{{template}}' }
                 stages: [ { inject: { rate: 100/s, during: 3s } } ]
             """);
         VerdictRun run = VerdictRun.Of("run", profile, "--broker", $"mqtt://127.0.0.1:{broker.Port}");
@@ -138,13 +192,25 @@ public class PublishPropertiesTests
         Assert.True(run.ExitCode == 0, run.ToString());
         long sent = run.Counter("sent");
         Assert.True(sent > 200, run.ToString());
-        Assert.Equal(sent, run.Counter("unstamped"));
         Assert.Equal(sent, run.Counter("received"));
-        // No text payload is mistaken for a stamp: nothing audited, no end-to-end time, and the run says why.
         Assert.Equal(0, run.Counter("duplicates"));
         Assert.Equal(0, run.Counter("out_of_order"));
-        string verdict = run.Result.GetProperty("audit").EnumerateArray().Single(a => a.GetProperty("qos").GetInt32() == 1).GetProperty("verdict").GetString()!;
-        Assert.Contains($"{sent} messages carried no stamp (group devices: a 3.1.1 payload template or file", verdict, StringComparison.Ordinal);
+        JsonElement audit = run.Result.GetProperty("audit").EnumerateArray().Single(a => a.GetProperty("qos").GetInt32() == 1);
+        if (audited)
+        {
+            // Read back from the payload: every message audited, end to end timed from %ts (whole milliseconds).
+            Assert.Equal(0, run.Counter("unstamped"));
+            Assert.Equal(sent, audit.GetProperty("received").GetInt64());
+            Assert.Equal(sent, run.Result.GetProperty("service").GetProperty("e2e").GetProperty("count").GetInt64());
+        }
+        else
+        {
+            // No %ts: nothing to read back. No text is mistaken for a stamp, and the verdict says why.
+            Assert.Equal(sent, run.Counter("unstamped"));
+            Assert.Equal(0, audit.GetProperty("received").GetInt64());
+            Assert.Contains($"{sent} messages carried no stamp (group devices: a 3.1.1 payload file has no room for one, and a 3.1.1 template is read back only with %seq and %ts",
+                audit.GetProperty("verdict").GetString()!, StringComparison.Ordinal);
+        }
     }
 
     [Theory]
@@ -153,6 +219,7 @@ public class PublishPropertiesTests
     [InlineData("    protocol: \"5.0\"\n    message_expiry: 0s\n", "groups[0].message_expiry: the Message Expiry Interval counts whole seconds")]
     [InlineData("    protocol: \"5.0\"\n    user_properties: { loadgen-stamp: x }\n", "is the name LoadGen's own stamp travels under")]
     [InlineData("    payload: { template: '%q' }\n", "groups[0].payload.template: unknown placeholder '%q'")]
+    [InlineData("    protocol: \"5.0\"\n    content_type: \"a\\0b\"\n", "groups[0].content_type: an MQTT string: at most 65,535 bytes, without U+0000")]
     [InlineData("    payload: { file: no-such-file.jsonl }\n", "groups[0].payload.file: \"no-such-file.jsonl\" does not exist")]
     public void AMisplacedPropertyOrTemplateIsRefusedNamingTheField(string fields, string expected)
     {
@@ -179,6 +246,15 @@ public class PubMessageFlagTests
         Assert.Equal(100, run.Counter("sent"));
         Assert.Equal(100, run.Counter("acknowledged"));
         Assert.Equal(unstamped, run.Counter("unstamped"));
+    }
+
+    [Fact]
+    public void ATemplateAndASizeTogetherAreRefused()
+    {
+        (int exit, string output, string error) = LoadgenProcess.Run("pub", "-c", "1", "-t", "a", "-s", "100", "-m", "x", "--broker", "mqtt://127.0.0.1:1");
+
+        Assert.True(exit == 2, output + error);
+        Assert.Contains("-m: a template sets the payload, so -s has nothing to size", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -82,6 +82,61 @@ public class RequestResponseTests
         Assert.Equal(0, run.Counter("rpc_responses"));
         Assert.Equal(requests, run.Errors["rpc: no response within 1 s"]);
         Assert.False(run.Rule("errors").Passed);
+        Assert.Equal((false, $"no response came back to any of {requests} requests"), run.Rule("responses"));
+    }
+
+    [Fact]
+    public async Task QosZeroRequestsNobodyAnswersAreExcusedButARunWithNoResponseAtAllFails()
+    {
+        await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
+        string profile = Path.Combine(Path.GetTempPath(), $"loadgen-rpc0-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(profile, """
+            name: nobody-answers-qos0
+            duration: 8s
+            groups:
+              - name: devices
+                role: requester
+                protocol: "5.0"
+                sessions: 5
+                topic: "rpc/request/%c"
+                rpc_timeout: 1s
+                qos: 0
+                payload: 32
+                stages: [ { inject: { rate: 50/s, during: 2s } } ]
+            """);
+        VerdictRun run = VerdictRun.Of("run", profile, "--broker", $"mqtt://127.0.0.1:{broker.Port}");
+
+        // QoS 0 may be lost: no request was owed a response, so none is an error; but not one came back, so no PASS.
+        long requests = run.Counter("rpc_requests");
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Equal(0, run.Counter("rpc_timeouts"));
+        Assert.Equal(requests, run.Counter("rpc_timeouts_excused"));
+        Assert.True(run.Rule("errors").Passed, run.ToString());
+        Assert.StartsWith($"no response came back to any of {requests} requests", run.Rule("responses").Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AResponderSubscribedToItsOwnRepliesIsRefused()
+    {
+        (int exit, string output, string error) = LoadgenProcess.Check("""
+            name: loop
+            duration: 5s
+            groups:
+              - name: backend
+                role: responder
+                sessions: 1
+                reply_topic: "rpc/reply/%3"
+                subscriptions: [ { filter: "rpc/#", qos: 1 } ]
+              - name: devices
+                role: requester
+                sessions: 1
+                client_id: "d-%i"
+                topic: "rpc/request/%c"
+                response_topic: "rpc/reply/%c"
+            """);
+
+        Assert.True(exit == 2, output + error);
+        Assert.Contains("groups[0].subscriptions: \"rpc/#\" also matches \"rpc/reply/d-0\", where the responses of group devices go", error, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -47,6 +47,24 @@ public class MessageTemplateTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ARenderedPayloadIsReadBackForItsSessionOnly()
+    {
+        MessageTemplate template = MessageTemplate.Parse("{\"id\":\"%c\",\"i\":%i,\"seq\":%seq,\"ts\":%ts,\"r\":%rand_1000,\"s\":\"%[on|once]\"}");
+        for (ulong entropy = 0; entropy < 50; entropy++)
+        {
+            byte[] payload = Encoding.UTF8.GetBytes(template.RenderText(new MessageContext(ClientId, Group, 7, 1234 + (long)entropy, 1_700_000_000_123, entropy)));
+
+            Assert.True(template.TryMatch(payload, new MessageContext(ClientId, Group, 7, 0, 0, 0), out long seq, out long ts));
+            Assert.Equal(1234 + (long)entropy, seq);
+            Assert.Equal(1_700_000_000_123, ts);
+            // Another session's payload is not this one's.
+            Assert.False(template.TryMatch(payload, new MessageContext(ClientId, Group, 8, 0, 0, 0), out _, out _));
+        }
+
+        Assert.False(template.TryMatch("{\"id\":\"sensor-7\"}"u8, new MessageContext(ClientId, Group, 7, 0, 0, 0), out _, out _));
+    }
+
     private static readonly MessageTemplate Hot = MessageTemplate.Parse("{\"id\":\"%c\",\"seq\":%seq,\"ts\":%ts,\"temp\":%rand_100,\"s\":\"%[ok|warn]\"}");
     private static readonly PublishProperties HotProperties = new()
     {

@@ -62,7 +62,7 @@ internal sealed partial class ProfileReader
         return group with { PayloadSamples = samples, Payload = new PayloadSize(samples.Min(s => s.Length), samples.Max(s => s.Length)) };
     }
 
-    private MessageTemplate? MessageTemplateField(YamlNode node, string path)
+    private MessageTemplate? MessageTemplateField(YamlNode node, string path, bool property = false)
     {
         string? text = Text(node, path);
         if (text is null)
@@ -70,9 +70,21 @@ internal sealed partial class ProfileReader
             return null;
         }
 
+        if (property && text.Contains('\0'))
+        {
+            Error(node, path, "contains U+0000, which no MQTT string may [MQTT-1.5.4-2]");
+            return null;
+        }
+
         try
         {
-            return MessageTemplate.Parse(text);
+            MessageTemplate template = MessageTemplate.Parse(text);
+            if (property && template.MaxLength(ClientIdBound, ClientIdBound) > ushort.MaxValue)
+            {
+                Error(node, path, "can render longer than 65,535 bytes, the most an MQTT string or binary property holds");
+            }
+
+            return template;
         }
         catch (FormatException ex)
         {
@@ -114,7 +126,14 @@ internal sealed partial class ProfileReader
             }
         }
 
-        if (f.TryGetValue("content_type", out YamlNode? ctn)) p = p with { ContentType = Text(ctn, $"{path}.content_type") };
+        if (f.TryGetValue("content_type", out YamlNode? ctn))
+        {
+            p = p with { ContentType = Text(ctn, $"{path}.content_type") };
+            if (p.ContentType is { } type && (type.Contains('\0') || Encoding.UTF8.GetByteCount(type) > ushort.MaxValue))
+            {
+                Error(ctn, $"{path}.content_type", "an MQTT string: at most 65,535 bytes, without U+0000");
+            }
+        }
         if (f.TryGetValue("payload_format", out YamlNode? pf))
         {
             p = p with { PayloadUtf8 = Choice(pf, $"{path}.payload_format", ["utf8", "bytes"]) == "utf8" };
@@ -141,7 +160,11 @@ internal sealed partial class ProfileReader
                     {
                         Error(key, $"{path}.user_properties.{name}", "is the name LoadGen's own stamp travels under; choose another name");
                     }
-                    else if (MessageTemplateField(value, $"{path}.user_properties.{name}") is { } template)
+                    else if (name.Contains('\0') || Encoding.UTF8.GetByteCount(name) > ushort.MaxValue)
+                    {
+                        Error(key, $"{path}.user_properties.{name}", "a user property name is an MQTT string: at most 65,535 bytes, without U+0000");
+                    }
+                    else if (MessageTemplateField(value, $"{path}.user_properties.{name}", property: true) is { } template)
                     {
                         pairs.Add((name, template));
                     }
@@ -151,7 +174,7 @@ internal sealed partial class ProfileReader
             p = p with { UserProperties = pairs };
         }
 
-        if (group.Rpc != RpcRole.Requester && f.TryGetValue("response_topic", out YamlNode? rt) && MessageTemplateField(rt, $"{path}.response_topic") is { } responseTopic)
+        if (group.Rpc != RpcRole.Requester && f.TryGetValue("response_topic", out YamlNode? rt) && MessageTemplateField(rt, $"{path}.response_topic", property: true) is { } responseTopic)
         {
             if (!responseTopic.IsConstantPerSession || TopicTemplate.PublishProblem(responseTopic.Text) is not null)
             {
@@ -161,7 +184,7 @@ internal sealed partial class ProfileReader
             p = p with { ResponseTopic = responseTopic };
         }
 
-        if (f.TryGetValue("correlation_data", out YamlNode? cd) && MessageTemplateField(cd, $"{path}.correlation_data") is { } correlation)
+        if (f.TryGetValue("correlation_data", out YamlNode? cd) && MessageTemplateField(cd, $"{path}.correlation_data", property: true) is { } correlation)
         {
             p = p with { CorrelationData = correlation };
             if (group.Rpc == RpcRole.Requester)
@@ -198,7 +221,7 @@ internal sealed partial class ProfileReader
                 }
             }
 
-            MessageTemplate? topic = f.TryGetValue("response_topic", out YamlNode? rt) ? MessageTemplateField(rt, $"{path}.response_topic") : MessageTemplate.Parse("reply/%c");
+            MessageTemplate? topic = f.TryGetValue("response_topic", out YamlNode? rt) ? MessageTemplateField(rt, $"{path}.response_topic", property: true) : MessageTemplate.Parse("reply/%c");
             if (topic is not null && (!topic.IsConstantPerSession || TopicTemplate.PublishProblem(topic.Text) is not null))
             {
                 Error(rt ?? map, $"{path}.response_topic", "a topic name without wildcards, fixed per session (%c, %g, %i only), such as \"reply/%c\"");
@@ -241,5 +264,63 @@ internal sealed partial class ProfileReader
         }
 
         return group;
+    }
+
+    // What one group's messages mean for another's: expiry against offline subscribers, replies against subscriptions.
+    private void MessagesAcrossGroups(List<ClientGroup> groups, List<(YamlNode Node, string Path)> nodes)
+    {
+        for (int p = 0; p < groups.Count; p++)
+        {
+            ClientGroup publisher = groups[p];
+            if (publisher.Role != GroupRole.Publisher || publisher.Properties.MessageExpiry <= TimeSpan.Zero)
+            {
+                continue;
+            }
+
+            foreach (ClientGroup away in groups.Where(g => g.Offline is { } o && o.For >= publisher.Properties.MessageExpiry))
+            {
+                // The broker may discard what expired while queued [MQTT-3.3.2-5]; the audit could not tell that from loss.
+                Error(nodes[p].Node, $"{nodes[p].Path}.message_expiry", $"{Durations.Format(publisher.Properties.MessageExpiry)} is no longer than group {away.Name}'s " +
+                    $"{Durations.Format(away.Offline!.For)} offline: the broker may discard messages queued for it, as the protocol allows, and the audit would count them lost; allowed: longer than {Durations.Format(away.Offline.For)}, or none");
+            }
+        }
+
+        // Where replies go: each requester's response topic, and where a responder's reply_topic sends them.
+        var replies = new List<(string Topic, string Requester)>();
+        foreach (ClientGroup requester in groups.Where(g => g.Rpc == RpcRole.Requester && g.ResponseTopic is not null))
+        {
+            string clientId = requester.ClientId.Expand(requester.FirstSession, "", new Random(0));
+            var context = new MessageContext(Encoding.UTF8.GetBytes(clientId), Encoding.UTF8.GetBytes(requester.Name), requester.FirstSession, 0, 0, 0);
+            replies.Add((requester.ResponseTopic!.RenderText(context), requester.Name));
+            byte[] request = Encoding.UTF8.GetBytes(requester.Topic?.Expand(requester.FirstSession, clientId, new Random(0)) ?? "");
+            foreach (ClientGroup responder in groups.Where(g => g.Rpc == RpcRole.Responder && g.ReplyTopic is not null))
+            {
+                byte[] topic = new byte[responder.ReplyTopic!.MaxLength(request.Length)];
+                int length = responder.ReplyTopic.Render(new System.Buffers.ReadOnlySequence<byte>(request), topic);
+                if (length > 0)
+                {
+                    replies.Add((Encoding.UTF8.GetString(topic, 0, length), requester.Name));
+                }
+            }
+        }
+
+        for (int s = 0; s < groups.Count; s++)
+        {
+            foreach (SubscriptionSpec subscription in groups[s].Subscriptions)
+            {
+                string filter = subscription.Filter.Expand(groups[s].FirstSession, "x", new Random(0));
+                if (subscription.ShareName is { } share)
+                {
+                    filter = filter[("$share/".Length + share.Length + 1)..];
+                }
+
+                if (replies.FirstOrDefault(r => MqttTopic.Matches(Encoding.UTF8.GetBytes(filter), Encoding.UTF8.GetBytes(r.Topic))) is { Topic: not null } reply)
+                {
+                    // A reply echoes its request, stamp and all: heard again it is a duplicate, and a responder would answer it.
+                    Error(nodes[s].Node, $"{nodes[s].Path}.subscriptions", $"\"{subscription.Filter.Text}\" also matches \"{reply.Topic}\", where the responses of group {reply.Requester} go: " +
+                        "a reply echoes its request, so it would be counted a duplicate (and a responder would answer it again); narrow the filter to the requests' topics");
+                }
+            }
+        }
     }
 }

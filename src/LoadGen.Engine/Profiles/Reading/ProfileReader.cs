@@ -54,6 +54,7 @@ internal sealed partial class ProfileReader(string file)
                 }
 
                 PacketSizes(groups, nodes);
+                MessagesAcrossGroups(groups, nodes);
             }
             else
             {
