@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using HdrHistogram;
 
 namespace LoadGen.Engine;
 
@@ -11,6 +12,10 @@ public sealed class FaultCounters
     private long _cuts;
     private long _stalls;
     private long _throttledMicroseconds;
+
+    // How long delayed packets were really held, arrival to written, per direction (microseconds): on a busy machine a
+    // wake-up comes late, and a calibration compares what LoadGen measured with what was injected, not with what was asked.
+    private readonly LongHistogram _heldUpstream = new(1, 3_600_000_000, 3), _heldDownstream = new(1, 3_600_000_000, 3);
 
     /// <summary>Dropped packets by <c>TYPE direction</c>, for example <c>PUBACK downstream</c>.</summary>
     public ConcurrentDictionary<string, long> Dropped { get; } = new();
@@ -45,6 +50,12 @@ public sealed class FaultCounters
             ["stalls"] = Stalls,
             ["throttled_microseconds"] = ThrottledMicroseconds,
         };
+        if (Delayed > 0)
+        {
+            all["held_upstream_p50_us"] = HeldP50(FaultDirection.Upstream);
+            all["held_downstream_p50_us"] = HeldP50(FaultDirection.Downstream);
+        }
+
         foreach ((string key, long count) in Dropped)
         {
             all[$"dropped {key}"] = count;
@@ -58,6 +69,25 @@ public sealed class FaultCounters
     internal void AddForwarded() => Interlocked.Increment(ref _forwarded);
 
     internal void AddDelayed() => Interlocked.Increment(ref _delayed);
+
+    /// <summary>The median time a delayed packet was held in <paramref name="direction"/>, microseconds; 0 when none was.</summary>
+    public long HeldP50(FaultDirection direction)
+    {
+        LongHistogram histogram = direction == FaultDirection.Upstream ? _heldUpstream : _heldDownstream;
+        lock (histogram)
+        {
+            return histogram.TotalCount == 0 ? 0 : histogram.GetValueAtPercentile(50);
+        }
+    }
+
+    internal void AddHeld(FaultDirection direction, long microseconds)
+    {
+        LongHistogram histogram = direction == FaultDirection.Upstream ? _heldUpstream : _heldDownstream;
+        lock (histogram)
+        {
+            histogram.RecordValue(Math.Clamp(microseconds, 1, 3_600_000_000));
+        }
+    }
 
     internal void AddCut() => Interlocked.Increment(ref _cuts);
 

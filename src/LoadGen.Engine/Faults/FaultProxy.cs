@@ -139,7 +139,7 @@ public sealed class FaultProxy : IAsyncDisposable
     {
         var reader = PipeReader.Create(new NetworkStream(from, ownsSocket: false));
         var writer = PipeWriter.Create(new NetworkStream(to, ownsSocket: false));
-        var queue = Channel.CreateUnbounded<(long Due, byte[] Bytes, int Length)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var queue = Channel.CreateUnbounded<(long Due, long Arrived, byte[] Bytes, int Length)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         Task sending = SendAsync(connection, queue.Reader, writer, direction);
         TimeSpan delay = direction == FaultDirection.Upstream ? _plan.UpstreamDelay : _plan.DownstreamDelay;
         long lastDue = 0;
@@ -177,7 +177,7 @@ public sealed class FaultProxy : IAsyncDisposable
                         Counters.AddDelayed();
                     }
 
-                    queue.Writer.TryWrite((due, bytes, frame.Length));
+                    queue.Writer.TryWrite((due, extra > 0 ? now : 0, bytes, frame.Length));
                 }
 
                 reader.AdvanceTo(buffer.Start, read.Buffer.End);
@@ -200,7 +200,7 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    private async Task SendAsync(Connection connection, ChannelReader<(long Due, byte[] Bytes, int Length)> queue, PipeWriter writer, FaultDirection direction)
+    private async Task SendAsync(Connection connection, ChannelReader<(long Due, long Arrived, byte[] Bytes, int Length)> queue, PipeWriter writer, FaultDirection direction)
     {
         long bandwidthFree = 0;
         bool stalled = false;
@@ -209,7 +209,7 @@ public sealed class FaultProxy : IAsyncDisposable
         {
             while (await queue.WaitToReadAsync().ConfigureAwait(false))
             {
-                while (queue.TryRead(out (long Due, byte[] Bytes, int Length) item))
+                while (queue.TryRead(out (long Due, long Arrived, byte[] Bytes, int Length) item))
                 {
                     try
                     {
@@ -258,6 +258,10 @@ public sealed class FaultProxy : IAsyncDisposable
                         writer.Write(item.Bytes.AsSpan(0, item.Length));
                         unflushed = true;
                         Counters.AddForwarded();
+                        if (item.Arrived != 0)
+                        {
+                            Counters.AddHeld(direction, LatencyHistograms.ToMicroseconds(Stopwatch.GetTimestamp() - item.Arrived));
+                        }
                     }
                     finally
                     {
@@ -281,7 +285,7 @@ public sealed class FaultProxy : IAsyncDisposable
         finally
         {
             // Whatever was still queued is returned to the pool: the connection is gone.
-            while (queue.TryRead(out (long Due, byte[] Bytes, int Length) left))
+            while (queue.TryRead(out (long Due, long Arrived, byte[] Bytes, int Length) left))
             {
                 ArrayPool<byte>.Shared.Return(left.Bytes);
             }
