@@ -245,12 +245,32 @@ public sealed partial class LoadRunner
         }
     }
 
+    // Replies a responder holds while its in-flight window is full, at most this many per session; beyond, a reply is
+    // given up (counted, an error): the broker is acknowledging far slower than requests come.
+    private const int ReplyBacklogLimit = 10_000;
+
     private bool SendReply(Session session, Reply reply)
     {
         MqttQualityOfService qos = session.Group.Qos.Pick(session.Random.NextDouble());
         (MqttErrorCode rc, int mid) = session.Client.Publish(reply.Buffer.AsMemory(0, reply.TopicLength),
             reply.Buffer.AsMemory(reply.TopicLength, reply.PayloadEnd - reply.TopicLength), (int)qos, false,
             reply.Buffer.AsMemory(reply.PayloadEnd, reply.End - reply.PayloadEnd));
+        if (rc == MqttErrorCode.QueueSize)
+        {
+            // The window is the generator's, not the broker's promise: the reply waits for a slot, as a publisher's
+            // message waits for its window, and goes when an earlier reply's handshake ends (ReplyCompleted).
+            lock (session.Free)
+            {
+                Queue<Reply> backlog = session.ReplyBacklog ??= new Queue<Reply>();
+                if (backlog.Count < ReplyBacklogLimit)
+                {
+                    backlog.Enqueue(reply);
+                    _counters.Add(RunCounter.RpcRepliesWaited);
+                    return false;
+                }
+            }
+        }
+
         if (rc != MqttErrorCode.Success)
         {
             // Counted once, here: the requester waiting for it is told, so it is not a timeout as well.
@@ -260,7 +280,7 @@ public sealed partial class LoadRunner
             Release(session, reply.Buffer);
             _counters.Add(RunCounter.RpcUnanswerable);
             _counters.AddError(rc == MqttErrorCode.QueueSize
-                ? $"rpc: the responder's in-flight window ({session.Group.Inflight}) was full"
+                ? $"rpc: {ReplyBacklogLimit} replies were waiting for the responder's in-flight window ({session.Group.Inflight})"
                 : $"rpc: the reply could not be published ({rc})");
             return false;
         }
@@ -321,6 +341,23 @@ public sealed partial class LoadRunner
         else if (!c.Succeeded && !c.Discarded)
         {
             _counters.AddError(ErrorReasons.PublishRefused(c.ReasonCode));
+        }
+
+        // A slot is free: the oldest reply waiting for one goes now.
+        Reply next;
+        lock (session.Free)
+        {
+            if (session.ReplyBacklog is not { Count: > 0 } backlog)
+            {
+                return;
+            }
+
+            next = backlog.Dequeue();
+        }
+
+        if (SendReply(session, next))
+        {
+            _ = session.Client.FlushAsync();
         }
     }
 

@@ -32,6 +32,9 @@ public sealed partial class LoadRunner
         // A requester's requests waiting for their responses, by QoS and sequence: intended and actual send times.
         public Dictionary<long, (long Intended, long Sent)>? Pending;
 
+        // A responder's replies waiting for a free slot in its in-flight window.
+        public Queue<Reply>? ReplyBacklog;
+
         // Requests sent up to this time may go unanswered as the protocol allows: the requester lost its connection, or
         // had not subscribed to its responses again yet. Raised at every disconnect and SUBACK.
         public long RpcExcusedBefore;

@@ -120,6 +120,8 @@ public enum RunCounter
     RpcUnmatched,
     /// <summary>Replies responders published.</summary>
     RpcReplies,
+    /// <summary>Times a reply found its responder's in-flight window full and waited for a slot (not an error: the window is the generator's).</summary>
+    RpcRepliesWaited,
     /// <summary>Requests a responder could not answer: no Response Topic and no reply_topic, or a full in-flight window (each also an error).</summary>
     RpcUnanswerable,
 }
