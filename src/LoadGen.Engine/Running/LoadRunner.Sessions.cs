@@ -406,64 +406,6 @@ public sealed partial class LoadRunner
         }
     }
 
-    // 3.1.1 template publishers by topic; null when the profile has none.
-    private Dictionary<ReadOnlyMemory<byte>, Session>? _templateTopics;
-
-    // Where a delivery's stamp is: a user property (5.0 templates and files), the payload read against its publisher's
-    // template (3.1.1 templates with %seq and %ts), or the payload's first 16 bytes (the default).
-    private bool TryStamp(MqttMessage message, long now, out long sent, out int publisher, out int sequence)
-    {
-        Span<byte> carried = stackalloc byte[PayloadStamp.Size];
-        if (!message.Properties.IsEmpty && PublishProperties.TryReadStamp(message.Properties, carried))
-        {
-            return PayloadStamp.TryRead(carried, out sent, out publisher, out sequence) && IsStamp(publisher);
-        }
-
-        if (_templateTopics is not null && message.TopicBytes.IsSingleSegment && message.Payload.IsSingleSegment
-            && _templateTopics.TryGetValue(message.TopicBytes.First, out Session? owner))
-        {
-            ClientGroup group = owner.Group;
-            var known = new MessageContext(owner.ClientIdBytes, owner.GroupBytes, owner.Index, 0, 0, 0);
-            if (group.PayloadTemplate!.TryMatch(message.Payload.FirstSpan, known, out long seq, out long unixMs) && seq <= int.MaxValue)
-            {
-                // %ts is the monotonic clock in Unix milliseconds (MonotonicUnixTime): back to ticks, to the millisecond.
-                sent = Math.Min(now, MonotonicUnixTime.ToTicks(unixMs));
-                publisher = DeliveryAudit.Stream(owner.Index, (int)group.Qos.Highest);
-                sequence = (int)seq;
-                return true;
-            }
-        }
-
-        ReadOnlySpan<byte> stamp = message.Payload.IsSingleSegment ? message.Payload.FirstSpan
-            : message.Payload.Slice(0, Math.Min(PayloadStamp.Size, message.Payload.Length)).ToArray();
-        return PayloadStamp.TryRead(stamp, out sent, out publisher, out sequence) && IsStamp(publisher);
-    }
-
-    // Every group's global session indices, in the whole profile (other shards' publishers included).
-    private readonly List<(int Start, int End, ClientGroup Group)> _streamGroups = new();
-
-    // A stamp names a publisher of the profile, by its global index, whose group stamps its messages. Text read as a
-    // stamp (a 3.1.1 template, a recorded payload) does not: ASCII in the index's bytes is hundreds of millions. The
-    // send time is not checked: under shards on several machines it is another host's monotonic clock.
-    private bool IsStamp(int stream)
-    {
-        int index = stream & 0x3FFFFFFF;
-        if ((uint)stream >> 30 > 2)
-        {
-            return false;
-        }
-
-        foreach ((int start, int end, ClientGroup group) in _streamGroups)
-        {
-            if (index >= start && index < end)
-            {
-                return group.Role == GroupRole.Publisher && group.Stamped;
-            }
-        }
-
-        return false;
-    }
-
     private void Completed(Session session, PublishCompletion c)
     {
         if (session.Group.Rpc == RpcRole.Responder)

@@ -12,8 +12,7 @@ internal sealed partial class ProfileReader
         "name", "role", "sessions", "connect_rate", "protocol", "clean_start", "session_expiry", "keep_alive", "client_id",
         "topic", "qos", "payload", "rate", "stages", "subscriptions", "reconnect_delay", "inflight", "resend_interval",
         "username", "password", "connect_timeout", "max_packet_size", "ack_timeout", "on_ack_timeout", "retain", "clear_retained", "will", "abort", "offline",
-        "topic_alias", "message_expiry", "content_type", "payload_format", "user_properties", "response_topic", "correlation_data",
-        "reply_topic", "think_time", "rpc_timeout",
+        .. MessageKeys, .. RequestResponseKeys,
     ];
 
     private ClientGroup? Group(YamlNode node, string path)

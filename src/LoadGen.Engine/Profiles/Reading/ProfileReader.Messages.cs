@@ -10,6 +10,13 @@ internal sealed partial class ProfileReader
     // Client ids in the engine are the group's template expanded; 64 bytes bounds what a template sizes for them.
     private const int ClientIdBound = 64;
 
+    // A group's MQTT 5.0 PUBLISH fields, all refused under 3.1.1 and on subscribers (a requester's response_topic excepted).
+    // Properties, not fields: GroupKeys (another file of this partial class) is built from them, and static fields
+    // of a partial class initialise in no defined order across its files.
+    private static string[] MessageKeys => ["topic_alias", "message_expiry", "content_type", "payload_format", "user_properties", "response_topic", "correlation_data"];
+
+    private static string[] RequestResponseKeys => ["reply_topic", "think_time", "rpc_timeout"];
+
     // payload: 100 | 64-256 | { template: '...' } | { file: samples.jsonl }
     private ClientGroup PayloadField(ClientGroup group, YamlNode node, string path)
     {
@@ -96,8 +103,7 @@ internal sealed partial class ProfileReader
     // topic_alias, message_expiry, content_type, payload_format, user_properties, response_topic, correlation_data.
     private ClientGroup MessageProperties(ClientGroup group, Dictionary<string, YamlNode> f, string path)
     {
-        string[] fields = ["topic_alias", "message_expiry", "content_type", "payload_format", "user_properties", "response_topic", "correlation_data"];
-        foreach (string field in fields)
+        foreach (string field in MessageKeys)
         {
             if (!f.TryGetValue(field, out YamlNode? node) || (field == "response_topic" && group.Rpc == RpcRole.Requester))
             {
