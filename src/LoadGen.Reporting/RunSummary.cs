@@ -21,6 +21,13 @@ public static class RunSummary
         File.WriteAllText(Path.Combine(folder, "timeseries.csv"), TimeSeriesCsv(result.Timeline));
     }
 
+    /// <summary>The counter table's rows, as the summary and the report list them: every counter, then each error
+    /// reason (<c>error: ...</c>) and each resend kind that happened (<c>resend: ...</c>).</summary>
+    public static IEnumerable<(string Name, long Value)> CounterRows(RunResult r) =>
+        r.Counters.Select(c => (c.Key, c.Value))
+            .Concat(r.Errors.Select(e => ($"error: {e.Key}", e.Value)))
+            .Concat(r.Resends.Where(k => k.Value > 0).Select(k => ($"resend: {k.Key}", k.Value)));
+
     /// <summary>
     /// The PUBLISH packet a message took, first sends only, and how many went by topic alias (5.0): "PUBLISH 182.8 bytes
     /// per message (the topic alias in place of the topic on 2400 of 2500)". Null for results without the counter.
@@ -190,19 +197,9 @@ public static class RunSummary
 
         sb.AppendLine("| counter | value |");
         sb.AppendLine("|---|---|");
-        foreach ((string name, long value) in r.Counters)
+        foreach ((string name, long value) in CounterRows(r))
         {
             sb.AppendLine(c, $"| {name} | {value} |");
-        }
-
-        foreach ((string reason, long count) in r.Errors)
-        {
-            sb.AppendLine(c, $"| error: {reason} | {count} |");
-        }
-
-        foreach ((string kind, long count) in r.Resends.Where(k => k.Value > 0))
-        {
-            sb.AppendLine(c, $"| resend: {kind} | {count} |");
         }
 
         sb.AppendLine();

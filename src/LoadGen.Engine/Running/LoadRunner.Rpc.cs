@@ -23,11 +23,26 @@ public sealed partial class LoadRunner
     {
         lock (session.Free)
         {
-            (session.Pending ??= new Dictionary<long, (long, long)>())[PendingKey(qos, sequence)] = (intendedTicks == 0 ? sentTicks : intendedTicks, sentTicks);
+            // A QoS 0 request is as acknowledged as it will ever be once written.
+            (session.Pending ??= new Dictionary<long, (long, long, bool)>())[PendingKey(qos, sequence)] = (intendedTicks == 0 ? sentTicks : intendedTicks, sentTicks, qos == 0);
         }
     }
 
     private static long PendingKey(int qos, int sequence) => ((long)qos << 32) | (uint)sequence;
+
+    // The broker acknowledged a request (called under the session's lock, from its completion).
+    private static void RequestAcknowledged(Session session, ReadOnlySpan<byte> stamp)
+    {
+        if (PayloadStamp.TryRead(stamp, out _, out int stream, out int sequence) && session.Pending is not null)
+        {
+            ref (long Intended, long Sent, bool Acknowledged) entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(
+                session.Pending, PendingKey((int)((uint)stream >> 30), sequence));
+            if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry))
+            {
+                entry.Acknowledged = true;
+            }
+        }
+    }
 
     // A request that will get no response for a reason already counted (not written, refused, dropped with a session
     // the broker did not keep, its acknowledgement timed out, its responder could not answer): not an rpc timeout too.
@@ -46,6 +61,24 @@ public sealed partial class LoadRunner
             && requester.Group.Rpc == RpcRole.Requester)
         {
             RequestWithdrawn(requester, (int)((uint)stream >> 30), sequence);
+        }
+    }
+
+    // Requests still in flight (never acknowledged) at the end: their buffers hold their stamps.
+    private void WithdrawUnacknowledgedRequests()
+    {
+        foreach (Session session in _sessions.Where(s => s.Group.Rpc == RpcRole.Requester))
+        {
+            byte[][] held;
+            lock (session.Free)
+            {
+                held = [.. session.InFlight.OfType<byte[]>()];
+            }
+
+            foreach (byte[] request in held)
+            {
+                RequestWithdrawn(request.AsSpan(0, PayloadStamp.Size));
+            }
         }
     }
 
@@ -78,7 +111,7 @@ public sealed partial class LoadRunner
             return;
         }
 
-        (long Intended, long Sent) request;
+        (long Intended, long Sent, bool Acknowledged) request;
         lock (session.Free)
         {
             if (session.Pending is null || !session.Pending.Remove(PendingKey((int)((uint)stream >> 30), sequence), out request))
@@ -111,10 +144,12 @@ public sealed partial class LoadRunner
             int expired = 0, excused = 0;
             lock (session.Free)
             {
-                foreach ((long key, (long _, long sent)) in session.Pending)
+                foreach ((long key, (long _, long sent, bool acknowledged)) in session.Pending)
                 {
                     // Removing while enumerating is allowed for Dictionary (it does not invalidate the enumerator).
-                    if (all || now - sent > limit)
+                    // An unacknowledged request waits for its acknowledgement's own outcome (ack_timeout, refusal,
+                    // the end of the run), which the acknowledged rule judges: its response is not owed yet.
+                    if ((all || now - sent > limit) && (acknowledged || all))
                     {
                         session.Pending.Remove(key);
                         // The protocol let the round trip be lost: a QoS 0 request, a QoS 0 subscription to the

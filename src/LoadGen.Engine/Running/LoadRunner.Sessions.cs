@@ -29,8 +29,9 @@ public sealed partial class LoadRunner
         // Messages this session published, all QoS levels: %seq in templates, and the turn through a payload file.
         public long Published;
 
-        // A requester's requests waiting for their responses, by QoS and sequence: intended and actual send times.
-        public Dictionary<long, (long Intended, long Sent)>? Pending;
+        // A requester's requests waiting for their responses, by QoS and sequence: intended and actual send times, and
+        // whether the broker acknowledged the request (only then is a missing response the round trip's fault).
+        public Dictionary<long, (long Intended, long Sent, bool Acknowledged)>? Pending;
 
         // A responder's replies waiting for a free slot in its in-flight window.
         public Queue<Reply>? ReplyBacklog;
@@ -428,6 +429,10 @@ public sealed partial class LoadRunner
                     {
                         RequestWithdrawn(done.AsSpan(0, PayloadStamp.Size));
                     }
+                }
+                else if (session.Group.Rpc == RpcRole.Requester)
+                {
+                    RequestAcknowledged(session, done.AsSpan(0, PayloadStamp.Size));
                 }
 
                 session.Free.Push(done);

@@ -243,7 +243,9 @@ public sealed partial class LoadRunner
         await ClearRetainedAsync().ConfigureAwait(false);
 
         // Before the sessions close: what is still unacknowledged on a live connection after the drain.
-        // Requests past their timeout are timeouts; the rest were still unanswered when the run ended.
+        // Requests past their timeout are timeouts; the rest were still unanswered when the run ended. A request the
+        // broker still has not acknowledged is judged by the acknowledged rule, not a second time as a missing response.
+        WithdrawUnacknowledgedRequests();
         TimeOutRequests(all: false);
         TimeOutRequests(all: true);
         long inflightAtEnd = _sessions.Where(s => s.Group.Role == GroupRole.Publisher && s.Client.IsConnected).Sum(s => (long)s.Client.Session.InFlight);

@@ -111,19 +111,9 @@ public static class HtmlReport
         }
 
         html.Append("</table>\n<h2>Counters</h2>\n<table><tr><th>counter</th><th>value</th></tr>\n");
-        foreach ((string name, long value) in result.Counters)
+        foreach ((string name, long value) in RunSummary.CounterRows(result))
         {
             html.Append(C, $"<tr><td>{E(name)}</td><td>{value}</td></tr>\n");
-        }
-
-        foreach ((string reason, long count) in result.Errors)
-        {
-            html.Append(C, $"<tr><td>error: {E(reason)}</td><td>{count}</td></tr>\n");
-        }
-
-        foreach ((string kind, long count) in result.Resends.Where(r => r.Value > 0))
-        {
-            html.Append(C, $"<tr><td>resend: {E(kind)}</td><td>{count}</td></tr>\n");
         }
 
         html.Append("</table>\n");

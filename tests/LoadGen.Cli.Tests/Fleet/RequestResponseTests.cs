@@ -58,22 +58,7 @@ public class RequestResponseTests
     public async Task RequestsNobodyAnswersTimeOutAndFailTheRun()
     {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        string profile = Path.Combine(Path.GetTempPath(), $"loadgen-rpc-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(profile, """
-            name: nobody-answers
-            duration: 8s
-            groups:
-              - name: devices
-                role: requester
-                protocol: "5.0"
-                sessions: 5
-                topic: "rpc/request/%c"
-                rpc_timeout: 1s
-                qos: 1
-                payload: 32
-                stages: [ { inject: { rate: 50/s, during: 2s } } ]
-            """);
-        VerdictRun run = VerdictRun.Of("run", profile, "--broker", $"mqtt://127.0.0.1:{broker.Port}");
+        VerdictRun run = NobodyAnswers($"mqtt://127.0.0.1:{broker.Port}", qos: 1);
 
         Assert.True(run.ExitCode == 1, run.ToString());
         long requests = run.Counter("rpc_requests");
@@ -91,22 +76,7 @@ public class RequestResponseTests
     public async Task QosZeroRequestsNobodyAnswersAreExcusedButARunWithNoResponseAtAllFails()
     {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        string profile = Path.Combine(Path.GetTempPath(), $"loadgen-rpc0-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(profile, """
-            name: nobody-answers-qos0
-            duration: 8s
-            groups:
-              - name: devices
-                role: requester
-                protocol: "5.0"
-                sessions: 5
-                topic: "rpc/request/%c"
-                rpc_timeout: 1s
-                qos: 0
-                payload: 32
-                stages: [ { inject: { rate: 50/s, during: 2s } } ]
-            """);
-        VerdictRun run = VerdictRun.Of("run", profile, "--broker", $"mqtt://127.0.0.1:{broker.Port}");
+        VerdictRun run = NobodyAnswers($"mqtt://127.0.0.1:{broker.Port}", qos: 0);
 
         // QoS 0 may be lost: no request was owed a response, so none is an error; but not one came back, so no PASS.
         long requests = run.Counter("rpc_requests");
@@ -115,6 +85,42 @@ public class RequestResponseTests
         Assert.Equal(requests, run.Counter("rpc_timeouts_excused"));
         Assert.True(run.Rule("errors").Passed, run.ToString());
         Assert.StartsWith($"no response came back to any of {requests} requests", run.Rule("responses").Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequestsABrokerNeverAcknowledgesAreJudgedOnceByTheAcknowledgedRuleNotAsMissingResponses()
+    {
+        await using var broker = MisbehavingBroker.Start(new BrokerScript { NeverAck = true });
+        VerdictRun run = NobodyAnswers(broker.Url, qos: 1);
+
+        // The broker took the requests and acknowledged none: its failure, named once. No response was owed yet.
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.True(run.Counter("rpc_requests") >= 5, run.ToString());
+        Assert.Equal(0, run.Counter("acknowledged"));
+        Assert.False(run.Rule("acknowledged").Passed);
+        Assert.Equal(0, run.Counter("rpc_timeouts"));
+        Assert.DoesNotContain(run.Errors.Keys, e => e.StartsWith("rpc:", StringComparison.Ordinal));
+    }
+
+    // Five requesters and nobody answering, at a QoS, for 2 s with a 1 s rpc_timeout.
+    private static VerdictRun NobodyAnswers(string broker, int qos)
+    {
+        string profile = Path.Combine(Path.GetTempPath(), $"loadgen-rpc-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(profile, $$"""
+            name: nobody-answers
+            duration: 8s
+            groups:
+              - name: devices
+                role: requester
+                protocol: "5.0"
+                sessions: 5
+                topic: "rpc/request/%c"
+                rpc_timeout: 1s
+                qos: {{qos}}
+                payload: 32
+                stages: [ { inject: { rate: 50/s, during: 2s } } ]
+            """);
+        return VerdictRun.Of("run", profile, "--broker", broker);
     }
 
     [Fact]
