@@ -39,8 +39,8 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
 
-# The codec regression gate: the quick benchmark subset against results/baselines/codec.json (about a minute, two
-# if a timing ratio needs a confirming second measurement). Allocations are gated exactly; time ratios to MQTTnet in
+# The codec regression gate: the quick benchmark subset against results/baselines/codec.json (about a minute, up to
+# two more when a timing ratio must be measured again, in a fresh process, to confirm). Allocations are gated exactly; time ratios to MQTTnet in
 # the same run may move 40 % here, because across 11 quick runs on this 2-core machine single ratios moved by up to
 # 32 % with no code change. It counts as one check in the line below.
 if [ "${LOADGEN_SKIP_BENCH_GATE:-0}" = "1" ]; then

@@ -86,9 +86,15 @@ internal static class Suite
 
     /// <summary>
     /// Runs the suite and gates it against the baseline with Reporting's <see cref="BenchGate"/> (the same rule
-    /// <c>loadgen bench compare</c> applies to stored runs). When only a time ratio failed it measures once more and
-    /// keeps each benchmark's better run.
+    /// <c>loadgen bench compare</c> applies to stored runs). When only a time ratio failed it measures the failing
+    /// classes again, up to twice, each time in a fresh process, and keeps each benchmark's best run: a regression must
+    /// repeat to fail.
     /// </summary>
+    /// <remarks>
+    /// Fresh processes, because the in-process toolchain measures code the JIT laid out once per process: on this
+    /// 2-core machine one process in three or four measured a row 25 to 60 % slower than the next, and a second
+    /// measurement in the same process repeated it (CI failed a SUBSCRIBE encode whose code had not changed).
+    /// </remarks>
     public static int Gate(SuiteOptions o)
     {
         if (!File.Exists(o.Baseline))
@@ -100,10 +106,16 @@ internal static class Suite
         BenchRun reference = BenchRun.Read(o.Baseline);
         (string folder, BenchRun candidate) = Run(o);
         BenchVerdict verdict = BenchGate.Compare(reference, candidate, o.Tolerance);
-        if (verdict.OnlyTimingFailed)
+        for (int attempt = 1; attempt <= 2 && verdict.OnlyTimingFailed; attempt++)
         {
-            Console.WriteLine("bench: a time ratio is over the tolerance; measuring once more to confirm");
-            (_, BenchRun again) = Run(o);
+            string[] classes = verdict.Findings.Where(f => !f.Passed).Select(f => f.Key.Split(':')[0]).Distinct().ToArray();
+            string? filter = classes.Length == 1 ? $"*{classes[0]}*" : o.Filter;
+            Console.WriteLine($"bench: a time ratio is over the tolerance; measuring {filter ?? "the suite"} again in a fresh process ({attempt} of 2)");
+            if (MeasureInFreshProcess(o, filter, Path.Combine(folder, $"confirm-{attempt}")) is not { } again)
+            {
+                break;
+            }
+
             candidate = BenchRun.BestOf([candidate, again]);
             candidate.Write(Path.Combine(folder, "bench.json"));
             verdict = BenchGate.Compare(reference, candidate, o.Tolerance);
@@ -114,6 +126,46 @@ internal static class Suite
         Console.WriteLine(report);
         Console.WriteLine($"gate: {Path.Combine(folder, "gate.md")}");
         return verdict.Passed ? 0 : 1;
+    }
+
+    // Runs `codec` in a child process of this same program and reads the bench.json it wrote; null when it failed.
+    private static BenchRun? MeasureInFreshProcess(SuiteOptions o, string? filter, string output)
+    {
+        string host = Environment.ProcessPath!;
+        var start = new System.Diagnostics.ProcessStartInfo(host) { UseShellExecute = false, RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(Suite).Assembly.Location);
+        }
+
+        foreach (string arg in (string[])["codec", "--out", output])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (o.Quick)
+        {
+            start.ArgumentList.Add("--quick");
+        }
+
+        if (filter is not null)
+        {
+            start.ArgumentList.Add("--filter");
+            start.ArgumentList.Add(filter);
+        }
+
+        using var child = System.Diagnostics.Process.Start(start)!;
+        string log = child.StandardOutput.ReadToEnd();
+        child.WaitForExit();
+        string? json = Directory.Exists(output) ? Directory.GetFiles(output, "bench.json", SearchOption.AllDirectories).FirstOrDefault() : null;
+        if (child.ExitCode != 0 || json is null)
+        {
+            Console.WriteLine($"bench: the confirming run failed (exit {child.ExitCode}); its output ends:");
+            Console.WriteLine(string.Join('\n', log.Split('\n').TakeLast(20)));
+            return null;
+        }
+
+        return BenchRun.Read(json);
     }
 
     private static (string Folder, BenchRun Run) Run(SuiteOptions o)
