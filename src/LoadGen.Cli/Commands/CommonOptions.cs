@@ -34,6 +34,9 @@ internal sealed record RunSettings
 
     /// <summary>Where to serve live Prometheus metrics; with workers, worker i serves on the next port plus i.</summary>
     public IPEndPoint? Metrics { get; init; }
+
+    /// <summary>Event-loop threads (<c>--loops</c>): null for one per core, 0 for the shared asynchronous model.</summary>
+    public int? Loops { get; init; }
 }
 
 /// <summary>
@@ -54,6 +57,7 @@ internal sealed class CommonOptions
     private readonly Option<string?> _startAt = new("--start-at") { Description = "Start at this RFC 3339 time (for example 2026-11-27T12:00:00Z), so shards on several machines begin together." };
     private readonly Option<int?> _workers = new("--workers") { Description = "Run the profile as N local shard processes and merge their results (automatic when the sessions exceed one process's open-file limit)." };
     private readonly Option<string?> _metrics = new("--metrics") { Description = "Serve live Prometheus metrics at host:port during the run, for example 127.0.0.1:9464 (GET /metrics); with --workers, worker i serves on port + 1 + i." };
+    private readonly Option<int?> _loops = new("--loops") { Description = "Event-loop threads serving the plain TCP sessions (epoll, Linux): default one per core; 0 runs every session on the shared asynchronous model instead. TLS and WebSocket sessions always use the asynchronous model." };
     private readonly Option<string[]> _sourceIp = new("--source-ip") { Description = "Source addresses to connect from, spread over the sessions: a list or ranges, for example 127.0.0.2-127.0.0.9 (emqtt-bench --ifaddr).", AllowMultipleArgumentsPerToken = true };
 
     private readonly HashSet<Option> _added = [];
@@ -67,7 +71,7 @@ internal sealed class CommonOptions
     {
         var options = new CommonOptions();
         Option[] fixedShape = [options._duration, options._shard, options._startAt, options._workers, options._metrics];
-        foreach (Option option in new Option[] { options._broker, options._duration, options._out, options._name, options._shard, options._startAt, options._workers, options._sourceIp, options._metrics, options._ca, options._cert, options._key, options._insecure })
+        foreach (Option option in new Option[] { options._broker, options._duration, options._out, options._name, options._shard, options._startAt, options._workers, options._sourceIp, options._metrics, options._loops, options._ca, options._cert, options._key, options._insecure })
         {
             if (!searched || !fixedShape.Contains(option))
             {
@@ -147,6 +151,13 @@ internal sealed class CommonOptions
             return false;
         }
 
+        int? loops = Get(parse, _loops);
+        if (loops is < 0 or > 256)
+        {
+            Console.Error.WriteLine($"--loops: {loops} is out of range; allowed: 0 (the shared asynchronous model) to 256 event-loop threads");
+            return false;
+        }
+
         var sources = new List<IPAddress>();
         string[] specs = (Get(parse, _sourceIp) ?? []).SelectMany(s => s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToArray();
         foreach (string item in specs)
@@ -209,6 +220,7 @@ internal sealed class CommonOptions
             Broker = broker, Duration = duration, Name = Get(parse, _name), Shard = shard, StartAt = startAt, Workers = workers,
             SourceAddresses = sources,
             SourceSpecs = specs,
+            Loops = loops,
         };
         return true;
     }

@@ -45,7 +45,8 @@ internal static class QuickCommands
         QuickFlags flags = QuickFlags.AddTo(command, publish: true, subscribe: false);
         command.SetAction((parse, cancel) => flags.RunAsync(parse, cancel, f =>
         {
-            double perSession = 1000.0 / f.MessageInterval;
+            // -I 0: the closed loop, as fast as acknowledgements allow (a rate of 0 tells Publishers so).
+            double perSession = f.MessageInterval == 0 ? 0 : 1000.0 / f.MessageInterval;
             TimeSpan during = f.Limit > 0 ? TimeSpan.FromMilliseconds(f.Limit * f.MessageInterval) : f.Duration;
             f.Publishers("pub", perSession * f.Count, during);
             return TimeSpan.FromSeconds(f.Count / f.ConnectRate) + during + TimeSpan.FromSeconds(5);

@@ -24,7 +24,7 @@ internal sealed class QuickFlags
 
     private readonly Option<int> _count = new("-c", "--count") { Description = "Sessions.", DefaultValueFactory = _ => 200 };
     private readonly Option<double> _interval = new("-i", "--interval") { Description = "Milliseconds between connects.", DefaultValueFactory = _ => 10 };
-    private readonly Option<double> _messageInterval = new("-I", "--interval-of-msg") { Description = "Milliseconds between one session's messages.", DefaultValueFactory = _ => 1000 };
+    private readonly Option<double> _messageInterval = new("-I", "--interval-of-msg") { Description = "Milliseconds between one session's messages; 0 sends as fast as acknowledgements allow, -F in flight per session.", DefaultValueFactory = _ => 1000 };
     private readonly Option<string?> _topic = new("-t", "--topic") { Description = "Topic (pub) or filter (sub); %i is the session index, %c the client id, %rand_N a random number below N." };
     private readonly Option<int> _qos = new("-q", "--qos") { Description = "QoS 0, 1 or 2.", DefaultValueFactory = _ => 0 };
     private readonly Option<int> _size = new("-s", "--size") { Description = "Payload bytes (at least 16, for the timestamp).", DefaultValueFactory = _ => 256 };
@@ -165,6 +165,8 @@ internal sealed class QuickFlags
     /// The publisher group of <c>pub</c> (and of a capacity search without a profile): the sessions, topic, QoS, payload
     /// and window the flags say, publishing <paramref name="rate"/> msg/s in all for <paramref name="during"/>.
     /// </summary>
+    /// <remarks>A <paramref name="rate"/> of 0 is the closed loop of <c>-I 0</c>: every session keeps <c>-F</c> messages in
+    /// flight, each completion sending the next (a <c>keep_constant</c> stage).</remarks>
     public void Publishers(string name, double rate, TimeSpan during)
     {
         Group(name, "publisher");
@@ -177,7 +179,9 @@ internal sealed class QuickFlags
             Line("retain: true");
         }
 
-        Line($"stages: [ {{ inject: {{ rate: {Num(rate)}/s, during: {Ms(during)} }} }} ]");
+        Line(rate == 0
+            ? $"stages: [ {{ keep_constant: {{ copies: {Count}, during: {Ms(during)} }} }} ]"
+            : $"stages: [ {{ inject: {{ rate: {Num(rate)}/s, during: {Ms(during)} }} }} ]");
     }
 
     /// <summary>True when <c>-t</c> was given.</summary>
@@ -240,9 +244,15 @@ internal sealed class QuickFlags
             return false;
         }
 
-        if (MessageInterval <= 0 && parse.CommandResult.Command.Name == "pub")
+        if ((MessageInterval < 0 || double.IsNaN(MessageInterval)) && parse.CommandResult.Command.Name == "pub")
         {
-            Console.Error.WriteLine($"-I: {MessageInterval} ms is not an interval; allowed: a number of milliseconds above 0");
+            Console.Error.WriteLine($"-I: {MessageInterval} ms is not an interval; allowed: 0 (as fast as acknowledgements allow, -F in flight per session) or more milliseconds");
+            return false;
+        }
+
+        if (MessageInterval == 0 && Limit > 0 && parse.CommandResult.Command.Name == "pub")
+        {
+            Console.Error.WriteLine("-L: with -I 0 a session sends as fast as acknowledgements allow, for --duration; a message limit needs an interval (-I above 0)");
             return false;
         }
 

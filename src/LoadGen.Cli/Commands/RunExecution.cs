@@ -53,6 +53,7 @@ internal static class RunExecution
             SourceAddresses = settings.SourceAddresses,
             Metrics = settings.Metrics,
             Tls = settings.Tls,
+            Loops = settings.Loops,
         };
         if (settings.Metrics is { } metrics)
         {

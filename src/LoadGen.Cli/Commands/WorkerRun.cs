@@ -176,6 +176,11 @@ internal static partial class WorkerRun
             }
         }
 
+        if (settings.Loops is { } loops)
+        {
+            args.AddRange(["--loops", loops.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+
         if (settings.SourceSpecs.Count > 0)
         {
             // As given: a large range expanded would not fit in one argument.

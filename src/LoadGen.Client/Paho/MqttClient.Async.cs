@@ -14,7 +14,14 @@ public sealed partial class MqttClient
     /// Reads and handles packets until the connection ends or <paramref name="cancellationToken"/> fires, flushing
     /// responses as it goes. Returns the reason the connection ended.
     /// </summary>
-    public async Task<MqttErrorCode> RunAsync(CancellationToken cancellationToken)
+    /// <remarks>
+    /// With <see cref="EventLoops"/> set and a plain TCP connection, the connection joins an event loop instead, and the
+    /// task completes when it closes (or, if <paramref name="cancellationToken"/> fires, when it leaves the loop).
+    /// </remarks>
+    public Task<MqttErrorCode> RunAsync(CancellationToken cancellationToken) =>
+        TryJoinLoop(cancellationToken) ?? RunSocketAsync(cancellationToken);
+
+    private async Task<MqttErrorCode> RunSocketAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -130,6 +137,11 @@ public sealed partial class MqttClient
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
+        if (FlushOnLoop())
+        {
+            return;
+        }
+
         while (Interlocked.Exchange(ref _flushing, 1) == 0)
         {
             await FlushHeldAsync(cancellationToken).ConfigureAwait(false);

@@ -75,37 +75,73 @@ public sealed partial class MqttClient
     {
         lock (_sync)
         {
-            IMqttTransport? transport = _transport;
-            if (transport is null)
-            {
-                return MqttErrorCode.NoConnection;
-            }
+            return ReceiveAndHandle(null);
+        }
+    }
 
-            int read;
-            try
-            {
-                read = transport.Receive(_input.GetSpan(4096));
-            }
-            catch (SocketException ex)
-            {
-                return Fail(MqttErrorCode.ConnectionLost, MqttClientCloseReasons.SocketFailure("receive", ex));
-            }
+    // One receive and every complete packet it finished. With a scratch buffer (an event loop's) and no partial frame
+    // held, the bytes land there and only an incomplete frame's tail is copied into the client's own buffer; otherwise
+    // they join that buffer. Lock held.
+    private MqttErrorCode ReceiveAndHandle(byte[]? scratch)
+    {
+        IMqttTransport? transport = _transport;
+        if (transport is null)
+        {
+            return MqttErrorCode.NoConnection;
+        }
 
-            if (read < 0)
-            {
-                return Fail(MqttErrorCode.ConnectionLost, "the broker closed the connection");
-            }
+        bool direct = scratch is not null && _input.Count == 0;
+        int read;
+        try
+        {
+            read = transport.Receive(direct ? scratch : _input.GetSpan(4096));
+        }
+        catch (SocketException ex)
+        {
+            return Fail(MqttErrorCode.ConnectionLost, MqttClientCloseReasons.SocketFailure("receive", ex));
+        }
 
+        if (read < 0)
+        {
+            return Fail(MqttErrorCode.ConnectionLost, "the broker closed the connection");
+        }
+
+        _bytesReceived += read;
+        if (!direct)
+        {
             _input.Advance(read);
-            _bytesReceived += read;
             return HandleInput();
         }
+
+        int consumed = 0;
+        MqttErrorCode rc = read == 0 ? MqttErrorCode.Success : HandleFrames(scratch!.AsMemory(0, read), out consumed);
+        if (rc == MqttErrorCode.Success && consumed < read)
+        {
+            ReadOnlySpan<byte> tail = scratch!.AsSpan(consumed, read - consumed);
+            tail.CopyTo(_input.GetSpan(tail.Length));
+            _input.Advance(tail.Length);
+        }
+
+        return rc;
     }
 
     // Scans and handles every complete packet in the input buffer, then drops the consumed bytes. Lock held.
     private MqttErrorCode HandleInput()
     {
-        var buffer = new ReadOnlySequence<byte>(_input.Pending);
+        MqttErrorCode rc = HandleFrames(_input.Pending, out int consumed);
+        if (rc == MqttErrorCode.Success)
+        {
+            _input.Consume(consumed);
+        }
+
+        return rc;
+    }
+
+    // Scans and handles every complete packet in data; consumed says how many bytes they took. Lock held.
+    private MqttErrorCode HandleFrames(ReadOnlyMemory<byte> data, out int consumed)
+    {
+        consumed = 0;
+        var buffer = new ReadOnlySequence<byte>(data);
         long start = buffer.Length;
         long now = Stopwatch.GetTimestamp();
         try
@@ -135,7 +171,7 @@ public sealed partial class MqttClient
             return MqttErrorCode.ConnectionLost;
         }
 
-        _input.Consume((int)(start - buffer.Length));
+        consumed = (int)(start - buffer.Length);
         return MqttErrorCode.Success;
     }
 

@@ -223,6 +223,13 @@ public sealed partial class MqttClient : IDisposable
         }
 
         _transport = null;
+        if (_registration is { } registration)
+        {
+            // Out of its event loop while the socket is still open (it is disposed below, later, off this thread).
+            _registration = null;
+            registration.End(reason);
+        }
+
         OnSocketClose?.Invoke(this, UserData, transport.Socket);
         // Shut down now but dispose off this thread and outside the lock: disposing a socket can wait for an
         // operation completing on the socket engine's thread, and that thread may be waiting for this very lock

@@ -9,7 +9,7 @@ public sealed partial class LoadRunner
     // One group's stages in order. Open model (inject, ramping_inject): message k of a stage is due at the time the
     // rate curve reaches k, and that intended time is what its response time is measured from, even when it is sent
     // late because every session's window was full. Closed model (keep_constant, ramping_constant): a number of
-    // sessions each publish their next message when the last completes.
+    // sessions each keep their window (inflight) full, publishing the next message whenever one completes.
     private async Task RunStagesAsync(ClientGroup group, CancellationToken cancellationToken)
     {
         List<Session> sessions = _sessions.Where(s => s.Group == group && s.Connected).ToList();
@@ -186,7 +186,7 @@ public sealed partial class LoadRunner
                 if (active && !sessions[i].Active)
                 {
                     sessions[i].Active = true;
-                    if (TrySend(sessions[i], 0))
+                    if (FillWindow(sessions[i]))
                     {
                         await sessions[i].Client.FlushAsync(cancellationToken).ConfigureAwait(false);
                     }
@@ -202,6 +202,19 @@ public sealed partial class LoadRunner
         {
             session.Active = false;
         }
+    }
+
+    // A copy of the closed model starting: as many messages as the group keeps in flight (emqtt-bench's -F), each
+    // completion then sending the next, so the window stays full for as long as the copy is active.
+    private bool FillWindow(Session session)
+    {
+        int sent = 0;
+        while (sent < session.Group.Inflight && TrySend(session, 0))
+        {
+            sent++;
+        }
+
+        return sent > 0;
     }
 
     // Publishes one message from a session: QoS from the mix, a stamped payload of the group's size.

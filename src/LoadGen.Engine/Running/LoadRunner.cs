@@ -19,6 +19,9 @@ public sealed partial class LoadRunner
     // Filled once by CreateSessions and published whole: the sampler's timer and a metrics scrape read it from other
     // threads, so they see either no session or all of them, never a list being appended to.
     private volatile List<Session> _sessions = new();
+
+    // The event-loop engine the plain TCP sessions run on; null on the shared asynchronous model (RunOptions.Loops).
+    private EpollLoops? _loops;
     private readonly Dictionary<int, Session> _byIndex = new();
     private string _host = "127.0.0.1";
     private int _port;
@@ -166,6 +169,8 @@ public sealed partial class LoadRunner
         try
         {
             MemoryReading before = MemoryReading.Take();
+            int loops = _options.Loops ?? (EpollLoop.IsSupported ? EpollLoops.DefaultCount : 0);
+            _loops = loops > 0 && EpollLoop.IsSupported ? new EpollLoops(loops) : null;
             CreateSessions();
             await ConnectAsync(GroupRole.Subscriber, run.Token).ConfigureAwait(false);
             await SubscribeAsync(run.Token).ConfigureAwait(false);
@@ -271,6 +276,8 @@ public sealed partial class LoadRunner
         {
             session.Client.Dispose();
         }
+
+        _loops?.Dispose();
 
         if (embedded is not null)
         {

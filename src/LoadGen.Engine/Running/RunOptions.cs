@@ -26,6 +26,12 @@ public sealed record RunOptions
     /// <summary>TLS settings for <c>mqtts://</c> and <c>wss://</c> brokers; null verifies against the system's trust store.</summary>
     public TlsSettings? Tls { get; init; }
 
+    /// <summary>
+    /// Event-loop threads for plain TCP sessions (<c>--loops N</c>): null takes one per core where the epoll loop runs
+    /// (Linux), 0 keeps every session on the shared asynchronous model. TLS and WebSocket sessions always use the latter.
+    /// </summary>
+    public int? Loops { get; init; }
+
     /// <summary>Overrides the profile's duration.</summary>
     public TimeSpan? Duration { get; init; }
 

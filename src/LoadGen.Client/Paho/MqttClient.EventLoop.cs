@@ -1,0 +1,112 @@
+namespace LoadGen.Client;
+
+public sealed partial class MqttClient
+{
+    // The loop serving the current connection; null in the asynchronous model or when not connected. Lock guarded.
+    private EpollLoop.Registration? _registration;
+
+    /// <summary>
+    /// The event-loop engine this client's connections join (plain TCP only; TLS and WebSocket keep the asynchronous
+    /// model). Null, the default, keeps every connection on the asynchronous model.
+    /// </summary>
+    public EpollLoops? EventLoops { get; set; }
+
+    /// <summary>The event loop serving the connection now, or null.</summary>
+    public EpollLoop? CurrentLoop => _registration?.Loop;
+
+    // Joins a loop when there is one to join and the connection is plain TCP; null leaves it to the asynchronous model.
+    private Task<MqttErrorCode>? TryJoinLoop(CancellationToken cancellationToken)
+    {
+        if (EventLoops is not { } loops)
+        {
+            return null;
+        }
+
+        EpollLoop.Registration registration;
+        lock (_sync)
+        {
+            if (_transport is not TcpTransport tcp)
+            {
+                return null;
+            }
+
+            registration = _registration ??= loops.Pick().Attach(this, (int)tcp.Socket.SafeHandle.DangerousGetHandle());
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            cancellationToken.Register(() =>
+            {
+                lock (_sync)
+                {
+                    if (_registration == registration)
+                    {
+                        _registration = null;
+                        registration.End(MqttErrorCode.Success);
+                    }
+                }
+            });
+        }
+
+        return registration.Done;
+    }
+
+    // FlushAsync on a loop's connection: deferred to the end of the pass on the loop thread, written now elsewhere.
+    private bool FlushOnLoop()
+    {
+        if (_registration is null)
+        {
+            return false;
+        }
+
+        lock (_sync)
+        {
+            if (_registration is not { } registration)
+            {
+                return false;
+            }
+
+            registration.Loop.Flush(registration);
+            return true;
+        }
+    }
+
+    // The loop found the socket readable: read into its scratch buffer (see ReceiveAndHandle).
+    internal void ReadFromLoop(byte[] scratch)
+    {
+        lock (_sync)
+        {
+            _ = ReceiveAndHandle(scratch);
+            if (ReleaseBuffersWhenIdle && _input.Count == 0)
+            {
+                _input.ReleaseIfEmpty();
+            }
+        }
+    }
+
+    // Writes what is pending; what the socket did not take waits for EPOLLOUT.
+    internal void WriteFromLoop(EpollLoop.Registration registration)
+    {
+        lock (_sync)
+        {
+            if (_registration != registration)
+            {
+                return;
+            }
+
+            if (_output.Count > 0)
+            {
+                LoopWrite();
+            }
+
+            if (_registration == registration)
+            {
+                registration.Loop.ArmWrite(registration, _output.Count > 0);
+                if (ReleaseBuffersWhenIdle && _output.Count == 0)
+                {
+                    _output.ReleaseIfEmpty();
+                }
+            }
+        }
+    }
+}
