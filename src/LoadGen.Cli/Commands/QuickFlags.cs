@@ -250,6 +250,12 @@ internal sealed class QuickFlags
             return false;
         }
 
+        if (MessageInterval == 0 && Qos == 0 && parse.CommandResult.Command.Name == "pub")
+        {
+            Console.Error.WriteLine("-I 0: sends are paced by acknowledgements, and QoS 0 has none; allowed with -q 1 or -q 2 (or give an interval)");
+            return false;
+        }
+
         if (MessageInterval == 0 && Limit > 0 && parse.CommandResult.Command.Name == "pub")
         {
             Console.Error.WriteLine("-L: with -I 0 a session sends as fast as acknowledgements allow, for --duration; a message limit needs an interval (-I above 0)");

@@ -179,6 +179,12 @@ public sealed class EpollLoop : IDisposable
         while (!_stopping)
         {
             int n = EpollNative.Wait(_epoll, _events, _dirty.Count > 0 ? 0 : -1);
+            if (n < 0)
+            {
+                // The epoll instance is gone (closed by Dispose after its wait for this thread ran out).
+                break;
+            }
+
             long start = Stopwatch.GetTimestamp();
             Registration?[] slots = Volatile.Read(ref _slots);
             for (int i = 0; i < n; i++)
@@ -201,7 +207,7 @@ public sealed class EpollLoop : IDisposable
                 {
                     try
                     {
-                        registration.Client.ReadFromLoop(_scratch);
+                        registration.Client.ReadFromLoop(registration, _scratch);
                     }
                     catch (Exception ex)
                     {
@@ -268,16 +274,36 @@ public sealed class EpollLoop : IDisposable
         /// <summary>Completes with why the connection ended, as the asynchronous model's run does.</summary>
         public Task<MqttErrorCode> Done => _done.Task;
 
+        public CancellationTokenRegistration Cancellation { get; set; }
+
         public void Fault(Exception ex)
         {
             _done.TrySetException(ex);
-            Client.Abort($"engine failure on the event loop: {ex.GetType().Name}: {ex.Message}");
+            try
+            {
+                Client.Abort($"engine failure on the event loop: {ex.GetType().Name}: {ex.Message}");
+            }
+            catch (Exception again)
+            {
+                // A close callback threw too: the connection is gone either way, and the loop must go on.
+                Leave();
+                _done.TrySetException(again);
+            }
         }
 
-        public void End(MqttErrorCode reason)
+        /// <summary>Out of the epoll set and the slots (idempotent).</summary>
+        public void Leave()
         {
-            Closed = true;
-            Loop.Detach(this);
+            if (!Closed)
+            {
+                Closed = true;
+                Loop.Detach(this);
+            }
+        }
+
+        public void Complete(MqttErrorCode reason)
+        {
+            Cancellation.Dispose();
             _done.TrySetResult(reason);
         }
     }

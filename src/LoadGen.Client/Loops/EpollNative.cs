@@ -45,7 +45,7 @@ internal static class EpollNative
         return rc == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
-    /// <summary>epoll_wait: the number of events, 0 on a timeout or an interrupted wait.</summary>
+    /// <summary>epoll_wait: the number of events, 0 on a timeout or an interrupted wait, -1 once the instance is closed.</summary>
     public static int Wait(int epoll, byte[] events, int timeoutMilliseconds)
     {
         int n = epoll_wait(epoll, events, events.Length / EventSize, timeoutMilliseconds);
@@ -55,7 +55,12 @@ internal static class EpollNative
         }
 
         int errno = Marshal.GetLastPInvokeError();
-        return errno == 4 /* EINTR */ ? 0 : throw new IOException($"epoll_wait failed (errno {errno})");
+        return errno switch
+        {
+            4 /* EINTR */ => 0,
+            9 /* EBADF */ => -1,
+            _ => throw new IOException($"epoll_wait failed (errno {errno})"),
+        };
     }
 
     public static void Signal(int eventFd)

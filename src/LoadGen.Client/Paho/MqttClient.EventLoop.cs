@@ -30,19 +30,43 @@ public sealed partial class MqttClient
                 return null;
             }
 
-            registration = _registration ??= loops.Pick().Attach(this, (int)tcp.Socket.SafeHandle.DangerousGetHandle());
+            int fd = (int)tcp.Socket.SafeHandle.DangerousGetHandle();
+            if (_registration is { } old && old.Fd != fd)
+            {
+                // A Reconnect over a live connection: the old socket's place goes, the new one joins.
+                _registration = null;
+                old.Leave();
+                old.Complete(MqttErrorCode.ConnectionLost);
+            }
+
+            if (_registration is null)
+            {
+                try
+                {
+                    _registration = loops.Pick().Attach(this, fd);
+                }
+                catch (IOException ex)
+                {
+                    // epoll refused the socket (out of watches or memory): this connection keeps the asynchronous model.
+                    Log(MqttLogLevel.Warning, $"event loop: {ex.Message}; this connection uses the asynchronous model");
+                    return null;
+                }
+            }
+
+            registration = _registration;
         }
 
         if (cancellationToken.CanBeCanceled)
         {
-            cancellationToken.Register(() =>
+            registration.Cancellation = cancellationToken.Register(() =>
             {
                 lock (_sync)
                 {
                     if (_registration == registration)
                     {
                         _registration = null;
-                        registration.End(MqttErrorCode.Success);
+                        registration.Leave();
+                        registration.Complete(MqttErrorCode.Success);
                     }
                 }
             });
@@ -72,10 +96,15 @@ public sealed partial class MqttClient
     }
 
     // The loop found the socket readable: read into its scratch buffer (see ReceiveAndHandle).
-    internal void ReadFromLoop(byte[] scratch)
+    internal void ReadFromLoop(EpollLoop.Registration registration, byte[] scratch)
     {
         lock (_sync)
         {
+            if (_registration != registration)
+            {
+                return;
+            }
+
             _ = ReceiveAndHandle(scratch);
             if (ReleaseBuffersWhenIdle && _input.Count == 0)
             {

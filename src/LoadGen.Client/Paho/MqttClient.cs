@@ -223,12 +223,27 @@ public sealed partial class MqttClient : IDisposable
         }
 
         _transport = null;
-        if (_registration is { } registration)
+        EpollLoop.Registration? leaving = _registration;
+        if (leaving is not null)
         {
-            // Out of its event loop while the socket is still open (it is disposed below, later, off this thread).
+            // Out of its event loop while the socket is still open (it is disposed below, later, off this thread);
+            // its run completes once the close is done, as the asynchronous model's does.
             _registration = null;
-            registration.End(reason);
+            leaving.Leave();
         }
+
+        try
+        {
+            CloseConnection(transport, reason);
+        }
+        finally
+        {
+            leaving?.Complete(reason);
+        }
+    }
+
+    private void CloseConnection(IMqttTransport transport, MqttErrorCode reason)
+    {
 
         OnSocketClose?.Invoke(this, UserData, transport.Socket);
         // Shut down now but dispose off this thread and outside the lock: disposing a socket can wait for an

@@ -263,7 +263,16 @@ public sealed partial class LoadRunner
             session.Client.Disconnect();
         }
 
-        await Task.WhenAll(_sessions.Select(s => s.Run ?? Task.CompletedTask)).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_sessions.Select(s => s.Run ?? Task.CompletedTask)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A session's run faulted (a handler's exception on its loop): the results are still written, marked partial.
+            _partial ??= $"engine failure: {ex.GetType().Name}: {ex.Message}";
+        }
+
         long brokerDropped = embedded?.DroppedMessages ?? 0;
         IReadOnlyList<QosAudit> audit = Audit(brokerDropped);
         Dictionary<string, long>? faults = proxy?.Counters.Snapshot();

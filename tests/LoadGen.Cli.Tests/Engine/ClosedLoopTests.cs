@@ -27,10 +27,19 @@ public class ClosedLoopTests
     [Fact]
     public void NoIntervalWithAMessageLimitIsRefusedNamingTheFlag()
     {
-        (int exit, string output, string error) = LoadgenProcess.Run("pub", "-c", "1", "-t", "a", "-I", "0", "-L", "10", "--broker", "mqtt://127.0.0.1:1");
+        (int exit, string output, string error) = LoadgenProcess.Run("pub", "-c", "1", "-t", "a", "-q", "1", "-I", "0", "-L", "10", "--broker", "mqtt://127.0.0.1:1");
 
         Assert.True(exit == 2, output + error);
         Assert.Contains("-L: with -I 0 a session sends as fast as acknowledgements allow", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NoIntervalAtQoS0IsRefusedBecauseNothingAcknowledgesIt()
+    {
+        (int exit, string output, string error) = LoadgenProcess.Run("pub", "-c", "1", "-t", "a", "-I", "0", "-q", "0", "--broker", "mqtt://127.0.0.1:1");
+
+        Assert.True(exit == 2, output + error);
+        Assert.Contains("-I 0: sends are paced by acknowledgements, and QoS 0 has none", error, StringComparison.Ordinal);
     }
 
     [Fact]
