@@ -34,9 +34,7 @@ public sealed partial class MqttClient
             if (_registration is { } old && old.Fd != fd)
             {
                 // A Reconnect over a live connection: the old socket's place goes, the new one joins.
-                _registration = null;
-                old.Leave();
-                old.Complete(MqttErrorCode.ConnectionLost);
+                LeaveLoop(old, MqttErrorCode.ConnectionLost);
             }
 
             if (_registration is null)
@@ -64,15 +62,22 @@ public sealed partial class MqttClient
                 {
                     if (_registration == registration)
                     {
-                        _registration = null;
-                        registration.Leave();
-                        registration.Complete(MqttErrorCode.Success);
+                        LeaveLoop(registration, MqttErrorCode.Success);
                     }
                 }
             });
         }
 
         return registration.Done;
+    }
+
+    // The connection leaves its loop without closing (Close does the same in two steps, completing after the close).
+    // Lock held.
+    private void LeaveLoop(EpollLoop.Registration registration, MqttErrorCode reason)
+    {
+        _registration = null;
+        registration.Leave();
+        registration.Complete(reason);
     }
 
     // FlushAsync on a loop's connection: deferred to the end of the pass on the loop thread, written now elsewhere.

@@ -244,7 +244,6 @@ public sealed partial class MqttClient : IDisposable
 
     private void CloseConnection(IMqttTransport transport, MqttErrorCode reason)
     {
-
         OnSocketClose?.Invoke(this, UserData, transport.Socket);
         // Shut down now but dispose off this thread and outside the lock: disposing a socket can wait for an
         // operation completing on the socket engine's thread, and that thread may be waiting for this very lock
